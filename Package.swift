@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "regbn-analyze",
+    products: [
+        .executable(name: "regbn-analyze", targets: ["regbn-analyze"]),
+        .library(name: "RegBN", targets: ["RegBN"]),
+        .library(name: "Diagnostics", targets: ["Diagnostics"]),
+        .library(name: "HDF5IO", targets: ["HDF5IO"]),
+    ],
+    targets: [
+        // MARK: - C libraries from Debian (imported only by the thin wrappers)
+        .systemLibrary(
+            name: "CHDF5", pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+
+        // MARK: - Public API
+        .target(name: "Linalg", dependencies: ["COpenBLAS"]),
+        .target(name: "HDF5IO", dependencies: ["CHDF5"]),
+        .target(name: "RegBN", dependencies: ["Linalg"]),
+        .target(name: "Diagnostics", dependencies: ["Linalg"]),
+        .executableTarget(
+            name: "regbn-analyze",
+            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg"]),
+
+        // MARK: - Benchmarks (print tables; never part of the tests)
+        .executableTarget(
+            name: "regbn-bench",
+            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg"],
+            path: "Benchmarks/regbn-bench"),
+
+        // MARK: - Tests
+        .target(name: "TestSupport", dependencies: ["HDF5IO", "Linalg"], path: "Tests/TestSupport"),
+        .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
+        .testTarget(name: "HDF5IOTests", dependencies: ["HDF5IO", "TestSupport"]),
+        .testTarget(name: "RegBNTests", dependencies: ["RegBN", "HDF5IO", "Linalg", "TestSupport"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "HDF5IO", "Linalg", "TestSupport"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["regbn-analyze", "HDF5IO", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,137 @@
+import COpenBLAS
+
+// The only file in the package that touches CBLAS/LAPACK pointers. Everything
+// here is row-major on the Swift side; where a column-major LAPACK routine is
+// called, the comment beside it states the transposition that makes it work.
+
+/// A floating-point type with BLAS/LAPACK kernels (Float → s*, Double → d*).
+/// The underscored requirements are implementation details of this module.
+public protocol LinalgScalar: BinaryFloatingPoint, Sendable, LosslessStringConvertible
+where Self.RawSignificand: FixedWidthInteger {
+    static func _gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+                      a: [Self], lda: Int, b: [Self], ldb: Int, beta: Self, c: inout [Self], ldc: Int)
+    static func _syrk(n: Int, k: Int, alpha: Self, a: [Self], lda: Int, c: inout [Self])
+    static func _gesdd(wantVectors: Bool, m: Int, n: Int, a: inout [Self],
+                       s: inout [Self], u: inout [Self], vt: inout [Self]) -> Int32
+    static func _syevd(wantVectors: Bool, n: Int, a: inout [Self], w: inout [Self]) -> Int32
+}
+
+private func transpose(_ flag: Bool) -> CBLAS_TRANSPOSE { flag ? CblasTrans : CblasNoTrans }
+
+/// Runs a LAPACK routine twice: once with `lwork = -1` to learn the workspace
+/// sizes, then for real. `call(work, lwork, iwork, liwork)` returns `info`.
+private func withWorkspace<T: BinaryFloatingPoint>(
+    _: T.Type, minimumIWork: Int,
+    _ call: (UnsafeMutablePointer<T>, Int32, UnsafeMutablePointer<Int32>, Int32) -> Int32
+) -> Int32 {
+    var queryWork = T(0)
+    var queryIWork = Int32(0)
+    let queryInfo = call(&queryWork, -1, &queryIWork, -1)
+    guard queryInfo == 0 else { return queryInfo }
+    let lwork = max(1, Int(queryWork.rounded(.up)))
+    let liwork = max(minimumIWork, Int(queryIWork), 1)
+    var work = [T](repeating: 0, count: lwork)
+    var iwork = [Int32](repeating: 0, count: liwork)
+    return work.withUnsafeMutableBufferPointer { w in
+        iwork.withUnsafeMutableBufferPointer { iw in
+            call(w.baseAddress!, Int32(lwork), iw.baseAddress!, Int32(liwork))
+        }
+    }
+}
+
+extension Double: LinalgScalar {
+    public static func _gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+                             a: [Double], lda: Int, b: [Double], ldb: Int, beta: Double,
+                             c: inout [Double], ldc: Int) {
+        cblas_dgemm(CblasRowMajor, transpose(transA), transpose(transB), Int32(m), Int32(n), Int32(k),
+                    alpha, a, Int32(lda), b, Int32(ldb), beta, &c, Int32(ldc))
+    }
+
+    public static func _syrk(n: Int, k: Int, alpha: Double, a: [Double], lda: Int, c: inout [Double]) {
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k), alpha, a, Int32(lda),
+                    0, &c, Int32(n))
+    }
+
+    public static func _gesdd(wantVectors: Bool, m: Int, n: Int, a: inout [Double],
+                              s: inout [Double], u: inout [Double], vt: inout [Double]) -> Int32 {
+        // Row-major A (m×n) is column-major Aᵀ (n×m). With Aᵀ = U'ΣV'ᵀ the
+        // buffers LAPACK fills are, read row-major: vt' = U_A (m×k), u' = V_Aᵀ (k×n).
+        var job: CChar = wantVectors ? 0x53 /* S */ : 0x4E /* N */
+        var rows = Int32(n), cols = Int32(m), lda = Int32(n)
+        var ldu = Int32(max(1, n)), ldvt = Int32(max(1, min(m, n)))
+        var info: Int32 = 0
+        let k = min(m, n)
+        return withWorkspace(Double.self, minimumIWork: 8 * k) { work, lwork, iwork, _ in
+            var lw = lwork
+            dgesdd_(&job, &rows, &cols, &a, &lda, &s, &vt, &ldu, &u, &ldvt, work, &lw, iwork, &info)
+            return info
+        }
+    }
+
+    public static func _syevd(wantVectors: Bool, n: Int, a: inout [Double], w: inout [Double]) -> Int32 {
+        // A symmetric matrix is its own transpose, so row-major storage is valid column-major input.
+        var job: CChar = wantVectors ? 0x56 /* V */ : 0x4E /* N */
+        var uplo: CChar = 0x55 /* U */
+        var order = Int32(n), lda = Int32(max(1, n))
+        var info: Int32 = 0
+        return withWorkspace(Double.self, minimumIWork: 1) { work, lwork, iwork, liwork in
+            var lw = lwork, liw = liwork
+            dsyevd_(&job, &uplo, &order, &a, &lda, &w, work, &lw, iwork, &liw, &info)
+            return info
+        }
+    }
+}
+
+extension Float: LinalgScalar {
+    public static func _gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                             a: [Float], lda: Int, b: [Float], ldb: Int, beta: Float,
+                             c: inout [Float], ldc: Int) {
+        cblas_sgemm(CblasRowMajor, transpose(transA), transpose(transB), Int32(m), Int32(n), Int32(k),
+                    alpha, a, Int32(lda), b, Int32(ldb), beta, &c, Int32(ldc))
+    }
+
+    public static func _syrk(n: Int, k: Int, alpha: Float, a: [Float], lda: Int, c: inout [Float]) {
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k), alpha, a, Int32(lda),
+                    0, &c, Int32(n))
+    }
+
+    public static func _gesdd(wantVectors: Bool, m: Int, n: Int, a: inout [Float],
+                              s: inout [Float], u: inout [Float], vt: inout [Float]) -> Int32 {
+        // Same transposition argument as the Double version.
+        var job: CChar = wantVectors ? 0x53 : 0x4E
+        var rows = Int32(n), cols = Int32(m), lda = Int32(n)
+        var ldu = Int32(max(1, n)), ldvt = Int32(max(1, min(m, n)))
+        var info: Int32 = 0
+        let k = min(m, n)
+        return withWorkspace(Float.self, minimumIWork: 8 * k) { work, lwork, iwork, _ in
+            var lw = lwork
+            sgesdd_(&job, &rows, &cols, &a, &lda, &s, &vt, &ldu, &u, &ldvt, work, &lw, iwork, &info)
+            return info
+        }
+    }
+
+    public static func _syevd(wantVectors: Bool, n: Int, a: inout [Float], w: inout [Float]) -> Int32 {
+        var job: CChar = wantVectors ? 0x56 : 0x4E
+        var uplo: CChar = 0x55
+        var order = Int32(n), lda = Int32(max(1, n))
+        var info: Int32 = 0
+        return withWorkspace(Float.self, minimumIWork: 1) { work, lwork, iwork, liwork in
+            var lw = lwork, liw = liwork
+            ssyevd_(&job, &uplo, &order, &a, &lda, &w, work, &lw, iwork, &liw, &info)
+            return info
+        }
+    }
+}
+
+/// OpenBLAS's process-wide settings.
+public enum BLAS {
+    /// Threads OpenBLAS uses for each call. Small factorisations run faster on
+    /// one thread (NOTES.md), so callers choose rather than inherit.
+    public static var threadCount: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+
+    /// The kernel family OpenBLAS picked (e.g. "Haswell"); benchmarks print it.
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+}

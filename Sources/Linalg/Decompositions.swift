@@ -1,0 +1,75 @@
+/// Thin singular value decomposition `A = U·diag(s)·Vᵀ`, `k = min(rows, columns)`.
+public struct ThinSVD<T: LinalgScalar>: Sendable {
+    /// rows × k, orthonormal columns.
+    public let u: Matrix<T>
+    /// k singular values, descending.
+    public let s: [T]
+    /// k × columns, orthonormal rows.
+    public let vt: Matrix<T>
+}
+
+private func requireFinite<T: LinalgScalar>(_ a: Matrix<T>, _ routine: String) throws {
+    for v in a.storage where !v.isFinite { throw LinalgError.nonFinite(routine: routine) }
+}
+
+private func check(_ info: Int32, _ routine: String) throws {
+    if info < 0 { throw LinalgError.illegalArgument(routine: routine, position: -info) }
+    if info > 0 { throw LinalgError.didNotConverge(routine: routine, info: info) }
+}
+
+/// Thin SVD by LAPACK's divide-and-conquer `?gesdd` (what torch.linalg.svd uses on CPU).
+///
+/// - Throws: `LinalgError.nonFinite` on NaN/±inf, `.didNotConverge` if LAPACK fails.
+/// - Complexity: O(m·n·min(m, n)).
+public func thinSVD<T: LinalgScalar>(_ a: Matrix<T>) throws -> ThinSVD<T> {
+    try requireFinite(a, "gesdd")
+    let m = a.rows, n = a.columns, k = min(m, n)
+    guard k > 0 else {
+        return ThinSVD(u: Matrix(rows: m, columns: 0), s: [], vt: Matrix(rows: 0, columns: n))
+    }
+    var work = a.storage
+    var s = [T](repeating: 0, count: k)
+    var u = [T](repeating: 0, count: m * k)
+    var vt = [T](repeating: 0, count: k * n)
+    try check(T._gesdd(wantVectors: true, m: m, n: n, a: &work, s: &s, u: &u, vt: &vt), "gesdd")
+    return ThinSVD(u: Matrix(rows: m, columns: k, storage: u), s: s,
+                   vt: Matrix(rows: k, columns: n, storage: vt))
+}
+
+/// Singular values only (descending), `min(rows, columns)` of them.
+public func singularValues<T: LinalgScalar>(_ a: Matrix<T>) throws -> [T] {
+    try requireFinite(a, "gesdd")
+    let k = min(a.rows, a.columns)
+    guard k > 0 else { return [] }
+    var work = a.storage
+    var s = [T](repeating: 0, count: k)
+    var unused: [T] = [0]
+    var unused2: [T] = [0]
+    try check(T._gesdd(wantVectors: false, m: a.rows, n: a.columns, a: &work, s: &s,
+                       u: &unused, vt: &unused2), "gesdd")
+    return s
+}
+
+/// Eigenvalues (ascending) of a symmetric matrix, by `?syevd`; only the upper triangle is read.
+public func symmetricEigenvalues<T: LinalgScalar>(_ a: Matrix<T>) throws -> [T] {
+    precondition(a.rows == a.columns, "symmetricEigenvalues needs a square matrix")
+    try requireFinite(a, "syevd")
+    guard a.rows > 0 else { return [] }
+    var work = a.storage
+    var w = [T](repeating: 0, count: a.rows)
+    try check(T._syevd(wantVectors: false, n: a.rows, a: &work, w: &w), "syevd")
+    return w
+}
+
+/// Eigen-decomposition of a symmetric matrix: ascending eigenvalues and, row i
+/// of `vectors`, the unit eigenvector of eigenvalue i.
+public func symmetricEigen<T: LinalgScalar>(_ a: Matrix<T>) throws -> (values: [T], vectors: Matrix<T>) {
+    precondition(a.rows == a.columns, "symmetricEigen needs a square matrix")
+    try requireFinite(a, "syevd")
+    guard a.rows > 0 else { return ([], a) }
+    var work = a.storage
+    var w = [T](repeating: 0, count: a.rows)
+    try check(T._syevd(wantVectors: true, n: a.rows, a: &work, w: &w), "syevd")
+    // LAPACK leaves eigenvector j in column j (column-major), which is row j read row-major.
+    return (w, Matrix(rows: a.rows, columns: a.rows, storage: work))
+}

@@ -1,0 +1,43 @@
+/// `alpha · op(a) · op(b)` where `op` transposes when asked (BLAS `gemm`).
+///
+/// - Complexity: O(m·n·k) flops, run by OpenBLAS with `BLAS.threadCount` threads.
+public func matmul<T: LinalgScalar>(_ a: Matrix<T>, _ b: Matrix<T>,
+                                    transposeA: Bool = false, transposeB: Bool = false,
+                                    alpha: T = 1) -> Matrix<T> {
+    let (m, k) = transposeA ? (a.columns, a.rows) : (a.rows, a.columns)
+    let (kb, n) = transposeB ? (b.columns, b.rows) : (b.rows, b.columns)
+    precondition(k == kb, "matmul: inner dimensions differ (\(m)×\(k) · \(kb)×\(n))")
+    var c = Matrix<T>(rows: m, columns: n)
+    guard m > 0, n > 0 else { return c }
+    if k == 0 { return c }
+    T._gemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, alpha: alpha,
+            a: a.storage, lda: max(1, a.columns), b: b.storage, ldb: max(1, b.columns),
+            beta: 0, c: &c.storage, ldc: max(1, n))
+    return c
+}
+
+/// `c ← alpha · op(a) · op(b) + beta · c`, reusing `c`'s storage (no allocation).
+public func matmulAccumulate<T: LinalgScalar>(_ a: Matrix<T>, _ b: Matrix<T>, into c: inout Matrix<T>,
+                                              transposeA: Bool = false, transposeB: Bool = false,
+                                              alpha: T = 1, beta: T = 0) {
+    let (m, k) = transposeA ? (a.columns, a.rows) : (a.rows, a.columns)
+    let (kb, n) = transposeB ? (b.columns, b.rows) : (b.rows, b.columns)
+    precondition(k == kb && c.rows == m && c.columns == n, "matmulAccumulate: shapes do not conform")
+    guard m > 0, n > 0, k > 0 else { return }
+    T._gemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, alpha: alpha,
+            a: a.storage, lda: max(1, a.columns), b: b.storage, ldb: max(1, b.columns),
+            beta: beta, c: &c.storage, ldc: max(1, n))
+}
+
+/// The Gram matrix `X·Xᵀ` (rows × rows), symmetric, computed once per pair by `syrk`.
+public func gram<T: LinalgScalar>(_ x: Matrix<T>) -> Matrix<T> {
+    var c = Matrix<T>(rows: x.rows, columns: x.rows)
+    guard x.rows > 0, x.columns > 0 else { return c }
+    T._syrk(n: x.rows, k: x.columns, alpha: 1, a: x.storage, lda: x.columns, c: &c.storage)
+    // syrk fills the upper triangle only.
+    let n = x.rows
+    for i in 0..<n {
+        for j in 0..<i { c.storage[i * n + j] = c.storage[j * n + i] }
+    }
+    return c
+}
