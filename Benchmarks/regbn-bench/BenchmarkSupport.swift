@@ -1,0 +1,44 @@
+import Foundation
+
+struct BenchmarkSuite {
+    let name: String
+    let run: () throws -> Void
+}
+
+enum BenchmarkSuites {
+    /// One entry per suite; each suite lives in its own file.
+    static let all: [BenchmarkSuite] = []
+}
+
+/// Wall-clock seconds of `body`, median over `repeats` runs (after one warm-up when asked).
+func medianSeconds(repeats: Int, warmUp: Bool = true, _ body: () throws -> Void) rethrows -> Double {
+    if warmUp { try body() }
+    var times: [Double] = []
+    for _ in 0..<max(1, repeats) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    times.sort()
+    return times[times.count / 2]
+}
+
+/// Prints a Markdown table with right-aligned columns.
+func printTable(header: [String], rows: [[String]]) {
+    let widths = header.indices.map { c in ([header[c]] + rows.map { $0[c] }).map(\.count).max() ?? 0 }
+    func line(_ cells: [String]) -> String {
+        "| " + cells.enumerated().map { String(repeating: " ", count: widths[$0.offset] - $0.element.count) + $0.element }
+            .joined(separator: " | ") + " |"
+    }
+    print(line(header))
+    print("|" + widths.map { String(repeating: "-", count: $0 + 1) + ":" }.joined(separator: "|") + "|")
+    rows.forEach { print(line($0)) }
+}
+
+/// Peak resident memory of this process so far, in MiB (from /proc/self/status VmHWM).
+func peakResidentMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
+    return kb / 1024
+}
