@@ -1,8 +1,8 @@
 import Foundation
 
-struct BenchmarkSuite {
+struct BenchmarkSuite: Sendable {
     let name: String
-    let run: () throws -> Void
+    let run: @Sendable () throws -> Void
 }
 
 enum BenchmarkSuites {
