@@ -174,8 +174,9 @@ def plot_crosscorr(crosscorr):
     panels = [("r_raw", "raw")] + ([("r_regbn", "after RegBN")] if has_regbn else [])
 
     rows, cols = len(f_labels), len(g_labels)
-    width = min(14, max(3.5, 0.35 * cols + 2)) * len(panels)
-    height = min(10, max(2.2, 0.35 * rows + 1.8))
+    # about 0.35 in a cell for small matrices, at most 7 in a panel for 64×64 and more
+    width = min(7, max(3.5, 0.35 * cols + 2)) * len(panels) + 1
+    height = min(7, max(2.2, 0.35 * rows + 1.8))
     fig, axes = plt.subplots(1, len(panels), figsize=(width, height), squeeze=False, constrained_layout=True)
     cmap = plt.get_cmap("RdBu_r").with_extremes(bad="#d9d9d9")  # NaN: a zero-variance channel
     for ax, (column, title) in zip(axes[0], panels):
