@@ -228,10 +228,10 @@ def plot_dependence(summary):
             notes = [t for t in (p_text(r.p_value, r.p_method) for r in at.itertuples()) if t]
             ticks.append("\n".join([{"regbn": "RegBN"}.get(stage, stage)] + notes))
         x = np.arange(len(stages))
-        ax.bar(x, np.nan_to_num(values, nan=0.0), color=[STAGE_COLOURS.get(s, "#2ca02c") for s in stages],
+        ax.bar(x, [v if np.isfinite(v) else 0.0 for v in values], color=[STAGE_COLOURS.get(s, "#2ca02c") for s in stages],
                width=0.6)
         for xi, value in zip(x, values):
-            ax.text(xi, max(value, 0) if np.isfinite(value) else 0, "nan" if not np.isfinite(value) else f"{value:.3g}",
+            ax.text(xi, max(value, 0) if np.isfinite(value) else 0, f"{value:.3g}",  # also "nan", "inf"
                     ha="center", va="bottom", fontsize=7)
         finite = [v for v in values if np.isfinite(v)]
         top, lowest = max([abs(v) for v in finite] + [1e-300]), min(finite + [0.0])
