@@ -9,7 +9,8 @@ its colour while the gray modality `f` carries it through its content: the
 two modalities are dependent by construction, which is what RegBN removes.
 
     python3 notebooks-data/make_sample.py                 # writes notebooks-data/fashion_early_fusion.h5
-    python3 notebooks-data/make_sample.py --check-fixture Tests/Fixtures/images_early_fusion.h5
+    python3 notebooks-data/make_sample.py --check Tests/Fixtures/images_early_fusion.h5
+    python3 notebooks-data/make_sample.py --check notebooks-data/fashion_early_fusion.h5
 
 The sample uses a different slice of the training set and a different seed from
 the fixture, so the tests and the demo never look at the same images.
@@ -153,11 +154,17 @@ def build(args):
     print(f"wrote {args.out}: f {list(f.shape)}, g {list(g.shape)}, {size:.2f} MB")
 
 
-def check_fixture(path):
-    """Rebuild the fixture's /f and /g from its own config and demand equal bits."""
+def check(path):
+    """Rebuild a file's /f and /g from its own config and demand equal bits.
+
+    Works on the fixture (labels in config.data.labels) and on the bundled
+    sample (labels in /labels), so it proves both that the recipe is the
+    fixture's and that the committed sample is what this script makes.
+    """
     with h5py.File(path, "r") as fixture:
         data = json.loads(fixture.attrs["config"])["data"]
         expected_f, expected_g = fixture["f"][()], fixture["g"][()]
+        expected_labels = data["labels"] if "labels" in data else fixture["labels"][()].tolist()
     images, labels, _ = load_split(data["split"], data["start"], data["N"])
     problems = []
     # The bundled sample is built with the script's constants, so they must be the fixture's.
@@ -167,8 +174,8 @@ def check_fixture(path):
         problems.append(f"JITTER_VAR {JITTER_VAR} differs from config.data.jitter_var {data['jitter_var']}")
     if RECIPE != data["description"]:
         problems.append("RECIPE text differs from config.data.description")
-    if list(labels) != list(data["labels"]):
-        problems.append("labels differ from config.data.labels")
+    if labels.tolist() != list(expected_labels):
+        problems.append("labels differ from the Fashion-MNIST labels of the slice")
     f, g = make_pair(images, labels, data["seed"], data["palette_rgb_0_255"], data["jitter_var"])
     for name, ours, theirs in (("f", f, expected_f), ("g", g, expected_g)):
         if ours.shape != theirs.shape or ours.dtype != theirs.dtype:
@@ -178,8 +185,9 @@ def check_fixture(path):
             worst = np.max(np.abs(ours.astype(np.float64) - theirs))
             problems.append(f"/{name}: {differ} of {ours.size} values differ (max |diff| {worst:.3g})")
     if problems:
-        sys.exit(f"fixture check FAILED for {path}:\n  " + "\n  ".join(problems))
-    print(f"fixture check ok: /f and /g of {path} reproduced bit for bit (N={data['N']}, seed={data['seed']})")
+        sys.exit(f"recipe check FAILED for {path}:\n  " + "\n  ".join(problems))
+    print(f"recipe check ok: /f and /g of {path} reproduced bit for bit "
+          f"(training images {data['start']}..{data['start'] + data['N'] - 1}, seed {data['seed']})")
 
 
 def main():
@@ -189,11 +197,12 @@ def main():
     parser.add_argument("--start", type=int, default=START, help=f"first training image (default {START})")
     parser.add_argument("--count", type=int, default=COUNT, help=f"number of images N (default {COUNT})")
     parser.add_argument("--seed", type=int, default=SEED, help=f"seed of the colour jitter (default {SEED})")
-    parser.add_argument("--check-fixture", metavar="FIXTURE.h5",
-                        help="instead of building, verify that the recipe reproduces FIXTURE.h5's /f and /g exactly")
+    parser.add_argument("--check", "--check-fixture", metavar="FILE.h5", dest="check",
+                        help="instead of building, verify that the recipe reproduces FILE.h5's /f and /g exactly "
+                             "(the images_early_fusion fixture, or the bundled sample)")
     args = parser.parse_args()
-    if args.check_fixture:
-        check_fixture(args.check_fixture)
+    if args.check:
+        check(args.check)
     else:
         build(args)
 
