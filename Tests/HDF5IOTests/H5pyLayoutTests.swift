@@ -1,6 +1,6 @@
 import HDF5IO
-import Testing
 import TestSupport
+import Testing
 
 /// Reads Fixtures/hdf5/layouts.h5 (make_test_files.py): contiguous, compact,
 /// chunked with partial edge chunks, gzip+shuffle, fletcher32, big-endian,

@@ -1,6 +1,6 @@
 import HDF5IO
-import Testing
 import TestSupport
+import Testing
 
 /// Reads Fixtures/hdf5/types.h5 (make_test_files.py): every integer width and
 /// signedness in both byte orders, float16/32/64, converted to Float, Double
@@ -57,8 +57,9 @@ import TestSupport
         #expect(info.dtype.hasPrefix("float\(bits)"))
         let expected = (0..<Self.count).map { Double(Self.code($0, signed: true)) / 4 }
         #expect(try file.readArray(name, as: Double.self).storage == expected)
-        #expect(try file.readFeatures(name, as: Float.self, samples: 2..<5).storage
-            == expected[6..<15].map { Float($0) })
+        #expect(
+            try file.readFeatures(name, as: Float.self, samples: 2..<5).storage
+                == expected[6..<15].map { Float($0) })
     }
 
     @Test func floatDataIsNotSilentlyRoundedToIntegers() throws {
