@@ -56,28 +56,9 @@ public final class HDF5File {
 
     // MARK: - Internal object lookup (callers hold the lock)
 
-    enum ObjectKind {
-        case group, dataset, other
-    }
+    typealias ObjectKind = FileHandle.ObjectKind
 
-    /// Opens the object at a normalised path, or nil when any link on the
-    /// way is missing (H5Lexists fails rather than answering for those).
-    func lookup(_ path: String) -> (handle: ObjectHandle, kind: ObjectKind)? {
-        var prefix = ""
-        for component in HDF5Path.components(path) {
-            prefix += "/" + component
-            guard H5Lexists(handle.id, prefix, chdf5_p_default()) > 0 else { return nil }
-        }
-        guard path == "/" || H5Oexists_by_name(handle.id, path, chdf5_p_default()) > 0 else { return nil }
-        let id = H5Oopen(handle.id, path, chdf5_p_default())
-        guard id >= 0 else { return nil }
-        let object = ObjectHandle(id)
-        switch H5Iget_type(id) {
-        case H5I_GROUP: return (object, .group)
-        case H5I_DATASET: return (object, .dataset)
-        default: return (object, .other)
-        }
-    }
+    func lookup(_ path: String) -> (handle: ObjectHandle, kind: ObjectKind)? { handle.lookup(path) }
 
     /// Opens a dataset, or throws an error that lists what the file does have.
     func openDataset(_ path: String) throws -> DatasetHandle {
