@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
         .target(name: "HDF5IO", dependencies: ["CHDF5"]),
         .target(name: "RegBN", dependencies: ["Linalg"], exclude: ["README.md"]),
-        .target(name: "Diagnostics", dependencies: ["Linalg"]),
+        .target(name: "Diagnostics", dependencies: ["Linalg"], exclude: ["README.md"]),
         .executableTarget(
             name: "regbn-analyze",
             dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg"]),

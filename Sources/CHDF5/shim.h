@@ -39,6 +39,26 @@ CHDF5_SHIM hid_t chdf5_ieee_f64le(void) { return H5T_IEEE_F64LE; }
 CHDF5_SHIM hid_t chdf5_ieee_f64be(void) { return H5T_IEEE_F64BE; }
 CHDF5_SHIM hid_t chdf5_c_s1(void) { return H5T_C_S1; }
 
+
+// Special identifiers and sizes that are cast macros in the C headers.
+CHDF5_SHIM hid_t chdf5_e_default(void) { return H5E_DEFAULT; }
+CHDF5_SHIM hid_t chdf5_s_all(void) { return H5S_ALL; }
+CHDF5_SHIM hid_t chdf5_p_default(void) { return H5P_DEFAULT; }
+CHDF5_SHIM size_t chdf5_t_variable(void) { return H5T_VARIABLE; }
+CHDF5_SHIM hsize_t chdf5_s_unlimited(void) { return H5S_UNLIMITED; }
+
+// Native integer types used for attributes.
+CHDF5_SHIM hid_t chdf5_native_llong(void) { return H5T_NATIVE_LLONG; }
+CHDF5_SHIM hid_t chdf5_std_i64le(void) { return H5T_STD_I64LE; }
+
+// Filter identifiers (plain #defines of int literals; kept together for clarity).
+CHDF5_SHIM int chdf5_filter_deflate(void) { return H5Z_FILTER_DEFLATE; }
+CHDF5_SHIM int chdf5_filter_shuffle(void) { return H5Z_FILTER_SHUFFLE; }
+CHDF5_SHIM int chdf5_filter_fletcher32(void) { return H5Z_FILTER_FLETCHER32; }
+CHDF5_SHIM int chdf5_filter_szip(void) { return H5Z_FILTER_SZIP; }
+CHDF5_SHIM int chdf5_filter_nbit(void) { return H5Z_FILTER_NBIT; }
+CHDF5_SHIM int chdf5_filter_scaleoffset(void) { return H5Z_FILTER_SCALEOFFSET; }
+
 // Silences HDF5's automatic error printing for the default stack.
 CHDF5_SHIM herr_t chdf5_silence_errors(void) { return H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 

@@ -1,1 +1,3 @@
-print("regbn-analyze")
+import Foundation
+
+exit(App.main(Array(CommandLine.arguments.dropFirst())).rawValue)

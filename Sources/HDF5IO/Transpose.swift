@@ -1,0 +1,41 @@
+/// Channels-last (`nhwc`) to channels-first (`nchw`) reordering.
+enum ChannelsLast {
+    /// `[N, d1, ..., dk, C]` → `[N, C, d1, ..., dk]`; rank ≤ 2 is unchanged.
+    static func nchwShape(_ shape: [Int]) -> [Int] {
+        guard shape.count > 2, let channels = shape.last else { return shape }
+        return [shape[0], channels] + shape[1..<(shape.count - 1)]
+    }
+
+    static func needsTranspose(_ shape: [Int]) -> Bool { shape.count > 2 }
+
+    /// Transposes each sample's `spatial × channels` block to `channels × spatial`.
+    static func toChannelsFirst<T>(
+        _ source: UnsafeBufferPointer<T>, into destination: UnsafeMutableBufferPointer<T>,
+        samples: Int, spatial: Int, channels: Int
+    ) {
+        precondition(source.count == samples * spatial * channels && destination.count == source.count)
+        let block = spatial * channels
+        for sample in 0..<samples {
+            let base = sample * block
+            for position in 0..<spatial {
+                let row = base + position * channels
+                for channel in 0..<channels {
+                    destination[base + channel * spatial + position] = source[row + channel]
+                }
+            }
+        }
+    }
+
+    /// Convenience over whole arrays of samples in file (channels-last) order.
+    static func toChannelsFirst<T>(_ values: [T], fileShape: [Int]) -> [T] {
+        guard needsTranspose(fileShape), let channels = fileShape.last else { return values }
+        let samples = fileShape[0]
+        let spatial = fileShape.dropFirst().dropLast().reduce(1, *)
+        return [T](unsafeUninitializedCapacity: values.count) { destination, initialized in
+            values.withUnsafeBufferPointer { source in
+                toChannelsFirst(source, into: destination, samples: samples, spatial: spatial, channels: channels)
+            }
+            initialized = values.count
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import HDF5IO
+
+/// Typed, validated settings of each subcommand: what `parse` hands to the
+/// commands. Absent options carry their documented defaults.
+
+enum Precision: String, Sendable, Equatable { case float32, float64 }
+enum LambdaSolverChoice: String, Sendable, Equatable { case lbfgs, root }
+
+/// Settings of the official RegBN module plus the training emulation.
+struct RegBNSettings: Sendable, Equatable {
+    var batchSize: Int
+    var epochs: Int
+    var shuffleSeed: UInt64?
+    var layout: FeatureLayout
+    var normalizeInput = true
+    var normalizeOutput = true
+    var affine = true
+    var sigmaThr = 0.0
+    var sigmaMin = 0.0
+    var beta1 = 0.9
+    var beta2 = 0.99
+    var momentum = 0.02
+    var precision = Precision.float64
+    var lambdaSolver = LambdaSolverChoice.lbfgs
+    var lambdaFrom: DatasetArgument?
+}
+
+/// Settings of the dependence statistics.
+struct DiagnosticSettings: Sendable, Equatable {
+    var permutations = 200
+    var seed: UInt64 = 0
+    var maxSamples = 5000
+    var sigmaX: Double?
+    var sigmaY: Double?
+}
+
+/// Where and how a report is written.
+struct ReportSettings: Sendable, Equatable {
+    var directory: String
+    var force = false
+    var latex = false
+    var quiet = false
+}
+
+struct InspectOptions: Sendable, Equatable {
+    var file: String
+    var json = false
+}
+
+struct NormalizeOptions: Sendable, Equatable {
+    var f: DatasetArgument
+    var g: DatasetArgument
+    var evalF: DatasetArgument?
+    var evalG: DatasetArgument?
+    var regbn: RegBNSettings
+    var out: String
+    var force = false
+    var quiet = false
+}
+
+struct AuditOptions: Sendable, Equatable {
+    var f: DatasetArgument
+    var g: DatasetArgument
+    var regbn: RegBNSettings
+    var diagnostics: DiagnosticSettings
+    var report: ReportSettings
+}
+
+struct DependenceOptions: Sendable, Equatable {
+    var x: DatasetArgument
+    var y: DatasetArgument
+    var layout: FeatureLayout
+    var diagnostics: DiagnosticSettings
+    var report: ReportSettings
+}
+
+struct SpectrumOptions: Sendable, Equatable {
+    var x: DatasetArgument
+    var batchSize: Int
+    var layout: FeatureLayout
+    var report: ReportSettings
+}
+
+struct ChannelsOptions: Sendable, Equatable {
+    var x: DatasetArgument
+    var batchSize: Int
+    var layout: FeatureLayout
+    /// nil: print the verdict only.
+    var report: ReportSettings?
+    var quiet = false
+}
+
+struct DemoOptions: Sendable, Equatable {
+    var out: String
+    var epochs: Int
+    var force = false
+    var quiet = false
+}

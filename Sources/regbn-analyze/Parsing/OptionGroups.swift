@@ -1,0 +1,66 @@
+/// Option groups shared by several subcommands (argument-parser's
+/// `@OptionGroup`): one definition, one help text, one default each.
+enum OptionGroups {
+    static let layout = OptionSpec(
+        "layout", .choice(["nchw", "nhwc"]), default: "nchw",
+        help: "Axis order of the feature datasets after the sample axis; nhwc is channels last (JAX/TensorFlow dumps).")
+
+    static let quiet = OptionSpec("quiet", .flag, help: "Do not print progress on stderr.")
+    static let force = OptionSpec("force", .flag, help: "Replace the output if it already exists.")
+    static let latex = OptionSpec("latex", .flag, help: "Also write summary.tex, a booktabs table of summary.csv.")
+
+    static func out(_ help: String, required: Bool = true, valueName: String = "dir") -> OptionSpec {
+        OptionSpec("out", .string, valueName: valueName, required: required, help: help)
+    }
+
+    static func batchSize(_ help: String) -> OptionSpec {
+        OptionSpec("batch-size", .integer(minimum: 1), valueName: "b", required: true, help: help)
+    }
+
+    /// Every setting of the official RegBN module (kebab-case names, official
+    /// defaults) plus this tool's training-emulation and solver choices.
+    static let regbn: [OptionSpec] = [
+        batchSize("Mini-batch size of the emulated training (the last incomplete batch is dropped, as the official loader setting does)."),
+        OptionSpec("epochs", .integer(minimum: 1), valueName: "e", required: true,
+                   help: "Number of training epochs to emulate."),
+        OptionSpec("shuffle", .seed, valueName: "seed",
+                   help: "Shuffle the training samples each epoch with this seed (default: file order)."),
+        layout,
+        OptionSpec("normalize-input", .boolean, default: "true",
+                   help: "Normalise the inputs (BatchNorm over channels for 2-3 spatial dims, else LayerNorm)."),
+        OptionSpec("normalize-output", .boolean, default: "true", help: "LayerNorm both outputs."),
+        OptionSpec("affine", .boolean, default: "true", help: "Give the normalisation layers affine parameters (initial identity)."),
+        OptionSpec("sigma-thr", .real(positive: false), valueName: "x", default: "0.0",
+                   help: "Relative threshold: singular values <= sigma-thr * max are replaced by sigma-min."),
+        OptionSpec("sigma-min", .real(positive: false), valueName: "x", default: "0.0",
+                   help: "Replacement for thresholded singular values."),
+        OptionSpec("beta1", .unitInterval, valueName: "x", default: "0.9", help: "First-moment decay of the running-W blend."),
+        OptionSpec("beta2", .unitInterval, valueName: "x", default: "0.99", help: "Second-moment decay of the running-W blend."),
+        OptionSpec("momentum", .real(positive: false), valueName: "x", default: "0.02", help: "Step size of the running-W blend."),
+        OptionSpec("precision", .choice(["float32", "float64"]), default: "float64",
+                   help: "Arithmetic precision; float32 follows the official code's float32 numerics."),
+        OptionSpec("lambda-solver", .choice(["lbfgs", "root"]), valueName: "solver", default: "lbfgs",
+                   help: "lbfgs reproduces the official search (quirks included); root solves the same objective exactly."),
+        OptionSpec("lambda-from", .dataset,
+                   help: "Replay one logged lambda per training step from this dataset instead of searching (0 = the lambda = 0 fallback)."),
+    ]
+
+    /// Dependence-statistic settings; `x`/`y` name the two inputs in `--sigma-<x>`.
+    static func diagnostics(x: String, y: String) -> [OptionSpec] {
+        [
+            OptionSpec("permutations", .integer(minimum: 0), valueName: "r", default: "200",
+                       help: "Permutations for the HSIC and dCor permutation tests (0: gamma approximation only)."),
+            OptionSpec("seed", .seed, default: "0", help: "Seed of the permutation tests."),
+            OptionSpec("max-samples", .integer(minimum: 4), valueName: "n", default: "5000",
+                       help: "Exact kernels use at most this many samples (evenly strided, deterministic)."),
+            OptionSpec("sigma-\(x)", .real(positive: true), valueName: "x",
+                       help: "Gaussian kernel bandwidth for \(x) (default: median heuristic)."),
+            OptionSpec("sigma-\(y)", .real(positive: true), valueName: "x",
+                       help: "Gaussian kernel bandwidth for \(y) (default: median heuristic)."),
+        ]
+    }
+
+    static func feature(_ name: String, _ help: String, required: Bool = true) -> OptionSpec {
+        OptionSpec(name, .dataset, required: required, help: help)
+    }
+}
