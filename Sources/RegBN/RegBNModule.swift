@@ -51,7 +51,7 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         try checkShapes(f, g)
         if containsNaN(f) || containsNaN(g) {
             return TrainingStepResult(f: f, g: g, returnedInputs: true, epoch: epoch, lambdaSource: nil, lambda: nil,
-                                      lambdaAppended: nil, fallback: false, historyCountBefore: lambdaHistory.count,
+                                      lambdaAppended: nil, fallback: false, historyCountBefore: lambdaHistory.count, historyMedianBefore: nil,
                                       spectrum: nil, objectiveAtLambda: nil, update: nil, wHat: nil, wFrobeniusAfter: nil)
         }
         try rejectInfinity(f, "f")
@@ -86,6 +86,7 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         let update = projection.update(with: wHat, epoch: epoch, beta1: configuration.beta1,
                                        beta2: configuration.beta2, momentum: configuration.momentum)
         let countBefore = lambdaHistory.count
+        let medianBefore = countBefore > 3 ? lambdaHistory.lowerMedian : nil
         let appended = Float(lambda)
         lambdaHistory.append(appended, keep: stepsPerEpoch)
 
@@ -93,7 +94,7 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         let (fOut, gOut) = outputs(f: f, g: g, w: wHat)
         return TrainingStepResult(
             f: fOut, g: gOut, returnedInputs: false, epoch: epoch, lambdaSource: source, lambda: lambda,
-            lambdaAppended: appended, fallback: lambda == 0, historyCountBefore: countBefore, spectrum: spectrum,
+            lambdaAppended: appended, fallback: lambda == 0, historyCountBefore: countBefore, historyMedianBefore: medianBefore, spectrum: spectrum,
             objectiveAtLambda: lambda == 0 ? nil : try objective.value(at: lambda), update: update, wHat: wHat,
             wFrobeniusAfter: frobeniusNorm(projection.w))
     }

@@ -43,6 +43,9 @@ public struct TrainingStepResult<T: LinalgScalar>: Sendable {
     public let fallback: Bool
     /// Length of the λ history before this step.
     public let historyCountBefore: Int
+    /// `median(lambda_set)` before this step, which seeds the official initial guesses
+    /// (nil while the history holds ≤ 3 values): the fixtures' `lambda_init_median`.
+    public let historyMedianBefore: Float?
     public let spectrum: StepSpectrum<T>?
     /// Official objective `|h(λ) − 1|` at `lambda` (nil when λ = 0).
     public let objectiveAtLambda: T?
