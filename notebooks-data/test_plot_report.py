@@ -142,6 +142,15 @@ class SyntheticReports(unittest.TestCase):
         self.assertIn("dependence: skipped", err)
         assert_nontrivial_png(self, os.path.join(report, "figures", "spectrum.png"))
 
+    def test_png_check_rejects_a_blank_figure(self):
+        import matplotlib.pyplot as plt
+        blank = os.path.join(self.tmp.name, "blank.png")
+        figure = plt.figure(figsize=(12, 8))
+        figure.savefig(blank, dpi=200)
+        plt.close(figure)
+        with self.assertRaises(AssertionError):
+            assert_nontrivial_png(self, blank)
+
     def test_not_a_report_fails_clearly(self):
         empty = os.path.join(self.tmp.name, "empty")
         os.makedirs(empty)
