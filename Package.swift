@@ -21,7 +21,7 @@ let package = Package(
         // MARK: - Public API
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
         .target(name: "HDF5IO", dependencies: ["CHDF5"]),
-        .target(name: "RegBN", dependencies: ["Linalg"]),
+        .target(name: "RegBN", dependencies: ["Linalg"], exclude: ["README.md"]),
         .target(name: "Diagnostics", dependencies: ["Linalg"], exclude: ["README.md"]),
         .executableTarget(
             name: "regbn-analyze",
