@@ -261,7 +261,7 @@ def plot_report(report, out):
         fig, has_regbn = plot_crosscorr(tables["crosscorr.csv"])
         written += save(fig, out, "crosscorr")
         if not has_regbn:
-            notes.append("crosscorr: raw only, r_regbn is nan throughout (a `dependence` report)")
+            notes.append("crosscorr: raw only, r_regbn is nan throughout (no RegBN stage in this report)")
     else:
         notes.append("crosscorr: skipped, the report has no crosscorr.csv")
     if tables["summary.csv"] is not None and len(tables["summary.csv"]):
