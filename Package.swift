@@ -21,8 +21,8 @@ let package = Package(
         // MARK: - Public API
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
         .target(name: "HDF5IO", dependencies: ["CHDF5"]),
-        .target(name: "RegBN", dependencies: ["Linalg"]),
-        .target(name: "Diagnostics", dependencies: ["Linalg"]),
+        .target(name: "RegBN", dependencies: ["Linalg"], exclude: ["README.md"]),
+        .target(name: "Diagnostics", dependencies: ["Linalg"], exclude: ["README.md"]),
         .executableTarget(
             name: "regbn-analyze",
             dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg"]),
@@ -36,7 +36,9 @@ let package = Package(
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["HDF5IO", "Linalg"], path: "Tests/TestSupport"),
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
-        .testTarget(name: "HDF5IOTests", dependencies: ["HDF5IO", "TestSupport"]),
+        .testTarget(
+            name: "HDF5IOTests", dependencies: ["HDF5IO", "TestSupport"],
+            exclude: ["make_test_files.py"]),
         .testTarget(name: "RegBNTests", dependencies: ["RegBN", "HDF5IO", "Linalg", "TestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "HDF5IO", "Linalg", "TestSupport"]),
         .testTarget(

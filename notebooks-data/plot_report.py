@@ -174,8 +174,9 @@ def plot_crosscorr(crosscorr):
     panels = [("r_raw", "raw")] + ([("r_regbn", "after RegBN")] if has_regbn else [])
 
     rows, cols = len(f_labels), len(g_labels)
-    width = min(14, max(3.5, 0.35 * cols + 2)) * len(panels)
-    height = min(10, max(2.2, 0.35 * rows + 1.8))
+    # about 0.35 in a cell for small matrices, at most 7 in a panel for 64×64 and more
+    width = min(7, max(3.5, 0.35 * cols + 2)) * len(panels) + 1
+    height = min(7, max(2.2, 0.35 * rows + 1.8))
     fig, axes = plt.subplots(1, len(panels), figsize=(width, height), squeeze=False, constrained_layout=True)
     cmap = plt.get_cmap("RdBu_r").with_extremes(bad="#d9d9d9")  # NaN: a zero-variance channel
     for ax, (column, title) in zip(axes[0], panels):
@@ -227,10 +228,10 @@ def plot_dependence(summary):
             notes = [t for t in (p_text(r.p_value, r.p_method) for r in at.itertuples()) if t]
             ticks.append("\n".join([{"regbn": "RegBN"}.get(stage, stage)] + notes))
         x = np.arange(len(stages))
-        ax.bar(x, np.nan_to_num(values, nan=0.0), color=[STAGE_COLOURS.get(s, "#2ca02c") for s in stages],
+        ax.bar(x, [v if np.isfinite(v) else 0.0 for v in values], color=[STAGE_COLOURS.get(s, "#2ca02c") for s in stages],
                width=0.6)
         for xi, value in zip(x, values):
-            ax.text(xi, max(value, 0) if np.isfinite(value) else 0, "nan" if not np.isfinite(value) else f"{value:.3g}",
+            ax.text(xi, max(value, 0) if np.isfinite(value) else 0, f"{value:.3g}",  # also "nan", "inf"
                     ha="center", va="bottom", fontsize=7)
         finite = [v for v in values if np.isfinite(v)]
         top, lowest = max([abs(v) for v in finite] + [1e-300]), min(finite + [0.0])
@@ -260,7 +261,7 @@ def plot_report(report, out):
         fig, has_regbn = plot_crosscorr(tables["crosscorr.csv"])
         written += save(fig, out, "crosscorr")
         if not has_regbn:
-            notes.append("crosscorr: raw only, r_regbn is nan throughout (a `dependence` report)")
+            notes.append("crosscorr: raw only, r_regbn is nan throughout (no RegBN stage in this report)")
     else:
         notes.append("crosscorr: skipped, the report has no crosscorr.csv")
     if tables["summary.csv"] is not None and len(tables["summary.csv"]):

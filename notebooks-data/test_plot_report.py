@@ -46,10 +46,13 @@ def write_csv(path, header, rows):
 
 
 def write_synthetic_report(directory, kind="audit", seed=0):
-    """A made-up report in the tool's format (kind: audit | dependence)."""
+    """A made-up report in the tool's format (kind: audit | dependence | spectrum)."""
     rng = np.random.default_rng(seed)
     os.makedirs(directory)
     regbn = kind == "audit"
+    if kind == "spectrum":
+        write_synthetic_spectrum(directory, rng)
+        return
     n = 400
     rows = []
     for measure in plot_report.MEASURES:
@@ -73,9 +76,11 @@ def write_synthetic_report(directory, kind="audit", seed=0):
     r_regbn = r_raw * 0.1 if regbn else np.full_like(r_raw, np.nan)
     write_csv(os.path.join(directory, "crosscorr.csv"), plot_report.COLUMNS["crosscorr.csv"],
               [[i, j, r_raw[i, j], r_regbn[i, j]] for i in range(f_channels) for j in range(g_channels)])
-    if not regbn:
-        return
+    if regbn:
+        write_synthetic_spectrum(directory, rng)
 
+
+def write_synthetic_spectrum(directory, rng):
     spectra, batches = [], []
     for epoch in range(2):
         for step in range(8):
@@ -126,6 +131,25 @@ class SyntheticReports(unittest.TestCase):
         self.assertIn("spectrum: skipped", err)
         self.assertIn("raw only", err)
         assert_nontrivial_png(self, os.path.join(figures, "crosscorr.png"))
+
+    def test_spectrum_report_gives_the_spectrum_only(self):
+        report = os.path.join(self.tmp.name, "synthetic_spectrum_report")
+        write_synthetic_report(report, "spectrum")
+        status, out, err = run_main([report])
+        self.assertEqual(status, 0, err)
+        self.assertEqual(sorted(os.path.basename(p) for p in out.splitlines()), ["spectrum.pdf", "spectrum.png"])
+        self.assertIn("crosscorr: skipped", err)
+        self.assertIn("dependence: skipped", err)
+        assert_nontrivial_png(self, os.path.join(report, "figures", "spectrum.png"))
+
+    def test_png_check_rejects_a_blank_figure(self):
+        import matplotlib.pyplot as plt
+        blank = os.path.join(self.tmp.name, "blank.png")
+        figure = plt.figure(figsize=(12, 8))
+        figure.savefig(blank, dpi=200)
+        plt.close(figure)
+        with self.assertRaises(AssertionError):
+            assert_nontrivial_png(self, blank)
 
     def test_not_a_report_fails_clearly(self):
         empty = os.path.join(self.tmp.name, "empty")

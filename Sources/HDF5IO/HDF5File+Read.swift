@@ -37,12 +37,14 @@ extension HDF5File {
         }
     }
 
-    /// An uninitialised array of `count` elements filled by `fill`; skipping
-    /// the zero fill matters for GB-sized reads.
+    /// An array of `count` elements left for `fill` to initialise; skipping
+    /// the zero fill matters for GB-sized reads. Only for the trivial scalar
+    /// types, which `fill` must overwrite entirely before they are read.
     static func allocate<T: HDF5Scalar>(
         _ count: Int, _ fill: (UnsafeMutableBufferPointer<T>) throws -> Void
-    ) throws -> [T] {
+    ) rethrows -> [T] {
         try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress), bytes: count * MemoryLayout<T>.stride)
             try fill(buffer)
             initialized = count
         }

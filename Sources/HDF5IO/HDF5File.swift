@@ -43,7 +43,9 @@ public final class HDF5File {
             let id = try site.check(
                 H5Fopen(path, chdf5_acc_rdonly(), chdf5_p_default()), "H5Fopen", .corruptFile,
                 "the HDF5 file is truncated or corrupted",
-                fix: "Copy or write the file again; files cut short by a full disk or an interrupted transfer fail this way")
+                fix:
+                    "Copy or write the file again; files cut short by a full disk or an interrupted transfer fail this way"
+            )
             return HDF5File(path: path, handle: FileHandle(id))
         }
     }
@@ -56,28 +58,9 @@ public final class HDF5File {
 
     // MARK: - Internal object lookup (callers hold the lock)
 
-    enum ObjectKind {
-        case group, dataset, other
-    }
+    typealias ObjectKind = FileHandle.ObjectKind
 
-    /// Opens the object at a normalised path, or nil when any link on the
-    /// way is missing (H5Lexists fails rather than answering for those).
-    func lookup(_ path: String) -> (handle: ObjectHandle, kind: ObjectKind)? {
-        var prefix = ""
-        for component in HDF5Path.components(path) {
-            prefix += "/" + component
-            guard H5Lexists(handle.id, prefix, chdf5_p_default()) > 0 else { return nil }
-        }
-        guard path == "/" || H5Oexists_by_name(handle.id, path, chdf5_p_default()) > 0 else { return nil }
-        let id = H5Oopen(handle.id, path, chdf5_p_default())
-        guard id >= 0 else { return nil }
-        let object = ObjectHandle(id)
-        switch H5Iget_type(id) {
-        case H5I_GROUP: return (object, .group)
-        case H5I_DATASET: return (object, .dataset)
-        default: return (object, .other)
-        }
-    }
+    func lookup(_ path: String) -> (handle: ObjectHandle, kind: ObjectKind)? { handle.lookup(path) }
 
     /// Opens a dataset, or throws an error that lists what the file does have.
     func openDataset(_ path: String) throws -> DatasetHandle {
@@ -89,12 +72,11 @@ public final class HDF5File {
         }
         guard kind == .dataset else {
             let what = kind == .group ? "a group" : "not a dataset"
-            let members = (try? datasetPaths(under: path)) ?? []
-            let hint =
-                members.isEmpty ? "" : "; datasets inside it: " + Self.abbreviated(members.map(\.path))
+            let members = kind == .group ? describeMembers(of: path) : ""
+            let example = (try? datasetPaths(under: path))?.first?.path ?? path + "/<name>"
             throw site.error(
-                .notADataset, "this is \(what), not a dataset\(hint)",
-                fix: "Name a dataset, e.g. \(members.first?.path ?? path + "/<name>")")
+                .notADataset, "this is \(what), not a dataset\(members)",
+                fix: "Name a dataset, e.g. \(example)")
         }
         let id = try site.check(
             H5Dopen2(handle.id, path, chdf5_p_default()), "H5Dopen2", .corruptFile,
@@ -103,7 +85,7 @@ public final class HDF5File {
     }
 
     /// "did you mean …? the file has: /f [400, 64], ..." starting from the
-    /// deepest existing group, shallowest and most similar names first.
+    /// deepest existing group, its own datasets first.
     private func describeNeighbourhood(of path: String) -> String {
         var parent = HDF5Path.parent(path)
         while parent != "/", lookup(parent)?.kind != .group { parent = HDF5Path.parent(parent) }
@@ -112,18 +94,30 @@ public final class HDF5File {
             return parent == "/" ? "the file contains no datasets" : "the group \(parent) contains no datasets"
         }
         let wanted = HDF5Path.components(path).last ?? ""
-        let depth = HDF5Path.components(parent).count
-        let ranked = datasets.map { entry in
-            let components = HDF5Path.components(entry.path)
-            let distance = EditDistance.between(wanted, components.last ?? "")
-            return (entry: entry, key: (components.count - depth, distance))
-        }.sorted { $0.key < $1.key }
+        let ranked = datasets.sorted {
+            (HDF5Path.components($0.path).count, $0.path) < (HDF5Path.components($1.path).count, $1.path)
+        }
+        let nearest = datasets.map {
+            (path: $0.path, distance: EditDistance.between(wanted, HDF5Path.components($0.path).last ?? ""))
+        }
+        .min { ($0.distance, $0.path) < ($1.distance, $1.path) }
         var text = ""
-        if let best = ranked.first, best.key.1 <= max(2, wanted.count / 3) {
-            text = "did you mean \(best.entry.path)? "
+        if let nearest, nearest.distance <= max(2, wanted.count / 3) {
+            text = "did you mean \(nearest.path)? "
         }
         let place = parent == "/" ? "the file has" : "the group \(parent) has"
-        return text + "\(place): " + Self.abbreviated(ranked.map { "\($0.entry.path) \($0.entry.shape)" })
+        return text + "\(place): " + Self.abbreviated(ranked.map { "\($0.path) \($0.shape)" })
+    }
+
+    /// "; it contains: a [3, 4], sub/ ..." for a group's direct members.
+    private func describeMembers(of group: String) -> String {
+        guard let entries = try? walk(from: group) else { return "" }
+        let depth = HDF5Path.components(group).count + 1
+        let members = entries.filter { HDF5Path.components($0.path).count == depth }.map { entry in
+            let name = HDF5Path.components(entry.path).last ?? entry.path
+            return entry.kind == .group ? name + "/" : name
+        }
+        return members.isEmpty ? "; it is empty" : "; it contains: " + Self.abbreviated(members)
     }
 
     static func abbreviated(_ items: [String], limit: Int = 12) -> String {

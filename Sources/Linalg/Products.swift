@@ -41,3 +41,19 @@ public func gram<T: LinalgScalar>(_ x: Matrix<T>) -> Matrix<T> {
     }
     return c
 }
+
+/// `c ← alpha · X·Xᵀ` on the upper triangle only (`j ≥ i`, row-major), reusing
+/// `c`'s storage; the strictly lower triangle is left as it was. Half the flops
+/// of `matmul(x, x, transposeB: true)`, for callers that exploit symmetry.
+///
+/// - Precondition: `c` is `x.rows × x.rows`.
+/// - Complexity: n²·p flops (`syrk`), run by OpenBLAS with `BLAS.threadCount` threads.
+public func gramUpper<T: LinalgScalar>(_ x: Matrix<T>, into c: inout Matrix<T>, alpha: T = 1) {
+    precondition(c.rows == x.rows && c.columns == x.rows, "gramUpper: c must be \(x.rows)×\(x.rows)")
+    guard x.rows > 0 else { return }
+    guard x.columns > 0 else {
+        for i in 0..<x.rows { for j in i..<x.rows { c[i, j] = 0 } }
+        return
+    }
+    T._syrk(n: x.rows, k: x.columns, alpha: alpha, a: x.storage, lda: x.columns, c: &c.storage)
+}

@@ -1,0 +1,39 @@
+import Linalg
+
+/// Singular-value spectra of consecutive batches of `batchSize` rows (the last
+/// incomplete batch is dropped, as RegBN's training loop drops it), computed in
+/// float64 by LAPACK `dgesdd`.
+public struct SpectrumAnalysis: Sendable {
+    public var batchSize: Int
+    public var illConditionedThreshold: Double
+
+    public init(batchSize: Int, precision: WorkingPrecision = .float64) {
+        self.batchSize = batchSize
+        self.illConditionedThreshold = precision.illConditionedThreshold
+    }
+
+    public init(batchSize: Int, illConditionedThreshold: Double) {
+        self.batchSize = batchSize
+        self.illConditionedThreshold = illConditionedThreshold
+    }
+
+    /// One summary per full batch; a batch with NaN/±inf is summarised as
+    /// `non-finite` rather than stopping the others.
+    /// - Throws: `DiagnosticsError` when there is not one full batch or no feature.
+    public func callAsFunction(_ x: Matrix<Double>) throws -> [SpectrumSummary] {
+        try InputValidation.requirePositive(batchSize, "batch size")
+        guard x.columns > 0 else {
+            throw DiagnosticsError.noFeatures(operand: "x", shape: InputValidation.shape(x))
+        }
+        guard x.rows >= batchSize else {
+            throw DiagnosticsError.tooFewSamples(statistic: "a spectrum with batches of \(batchSize)",
+                                                 needed: batchSize, got: x.rows)
+        }
+        return try (0..<(x.rows / batchSize)).map { b in
+            let batch = x.rows((b * batchSize)..<((b + 1) * batchSize))
+            let values = batch.storage.allSatisfy(\.isFinite) ? try singularValues(batch) : [.nan]
+            return SpectrumSummary(singularValues: values, rows: batch.rows, columns: batch.columns,
+                                   illConditionedThreshold: illConditionedThreshold)
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import CHDF5
+import Foundation
+
+/// Writes a new HDF5 file atomically: everything goes to a hidden temporary
+/// file in the same directory, and `commit()` renames it into place. A writer
+/// that is dropped without `commit()` (an error, a crash of the caller's
+/// logic) removes its temporary file, so no half-written file is ever left
+/// under the final name.
+public final class HDF5Writer {
+    /// The final path, as given.
+    public let path: String
+    let temporaryPath: String
+    private var file: FileHandle?
+
+    public init(creating path: String, overwrite: Bool = false) throws {
+        self.path = path
+        let site = Site(file: path, dataset: nil)
+        let url = URL(fileURLWithPath: path)
+        if FileManager.default.fileExists(atPath: path), !overwrite {
+            throw site.error(
+                .fileExists, "the file already exists", fix: "Choose another name or allow overwriting (--force)")
+        }
+        let directory = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            throw site.error(
+                .fileNotFound, "the directory \(directory.path) does not exist", fix: "Create it first (mkdir -p)")
+        }
+        temporaryPath = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)").path
+        let temporaryPath = temporaryPath
+        file = FileHandle(
+            try HDF5Library.locked {
+                try site.check(
+                    H5Fcreate(temporaryPath, chdf5_acc_excl(), chdf5_p_default(), chdf5_p_default()), "H5Fcreate",
+                    .writeFailed, "cannot create the temporary file \(temporaryPath)",
+                    fix: "Check that the directory is writable and has free space")
+            })
+    }
+
+    deinit {
+        guard file != nil else { return }
+        file = nil
+        try? FileManager.default.removeItem(atPath: temporaryPath)
+    }
+
+    /// Creates a group and any missing parents; existing groups are fine.
+    public func createGroup(_ path: String) throws {
+        let groupPath = HDF5Path.normalize(path)
+        try HDF5Library.locked {
+            let file = try openFile(groupPath)
+            if let existing = file.lookup(groupPath) {
+                guard existing.kind == .group else {
+                    throw site(groupPath).error(
+                        .invalidArgument, "a dataset already has this name", fix: "Choose another group name")
+                }
+                return
+            }
+            let links = try linkCreationProperties(groupPath)
+            _ = GroupHandle(
+                try site(groupPath).check(
+                    H5Gcreate2(file.id, groupPath, links.id, chdf5_p_default(), chdf5_p_default()), "H5Gcreate2",
+                    .writeFailed, "cannot create the group"))
+        }
+    }
+
+    /// Writes a float32/float64 (or int64) dataset; parent groups are created.
+    /// `chunks` or `gzipLevel` make it chunked (chunks default to ~1 MiB of
+    /// whole samples), otherwise it is contiguous.
+    public func write<T: HDF5Scalar>(
+        _ path: String, shape: [Int], values: [T], chunks: [Int]? = nil, gzipLevel: Int? = nil
+    ) throws {
+        let storage: DatasetStorage =
+            chunks == nil && gzipLevel == nil ? .contiguous : .chunked(chunks: chunks, gzipLevel: gzipLevel)
+        try write(path, shape: shape, values: values, storage: storage)
+    }
+
+    public func write<T: HDF5Scalar>(_ path: String, shape: [Int], values: [T], storage: DatasetStorage) throws {
+        let datasetPath = HDF5Path.normalize(path)
+        let site = site(datasetPath)
+        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == values.count else {
+            throw site.error(
+                .invalidArgument, "shape \(shape) does not hold \(values.count) values",
+                fix: "Pass a shape whose product is the number of values")
+        }
+        try HDF5Library.locked {
+            let file = try openFile(datasetPath)
+            guard datasetPath != "/", file.lookup(datasetPath) == nil else {
+                throw site.error(
+                    .invalidArgument, "an object with this name already exists", fix: "Choose another name")
+            }
+            let creation = try DatasetCreation.properties(
+                storage, shape: shape, elementSize: MemoryLayout<T>.stride, site)
+            let space = DataspaceHandle(
+                try site.check(
+                    shape.isEmpty
+                        ? H5Screate(H5S_SCALAR)
+                        : H5Screate_simple(Int32(shape.count), shape.map { hsize_t($0) }, nil),
+                    "H5Screate_simple", .writeFailed, "cannot create the dataspace"))
+            let links = try linkCreationProperties(datasetPath)
+            let dataset = DatasetHandle(
+                try site.check(
+                    H5Dcreate2(
+                        file.id, datasetPath, T.elementKind.fileType, space.id, links.id, creation.id,
+                        chdf5_p_default()),
+                    "H5Dcreate2", .writeFailed, "cannot create the dataset"))
+            guard !values.isEmpty else { return }
+            try values.withUnsafeBufferPointer { buffer in
+                _ = try site.check(
+                    H5Dwrite(
+                        dataset.id, T.elementKind.nativeType, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(),
+                        buffer.baseAddress),
+                    "H5Dwrite", .writeFailed, "writing the data failed",
+                    fix: "Check the free disk space")
+            }
+        }
+    }
+
+    /// Sets (or replaces) a string or numeric attribute on a group or dataset.
+    public func setAttribute(_ name: String, _ value: AttributeValue, on path: String = "/") throws {
+        let objectPath = HDF5Path.normalize(path)
+        let site = site(objectPath)
+        try HDF5Library.locked {
+            let file = try openFile(objectPath)
+            guard let (object, _) = file.lookup(objectPath) else {
+                throw site.error(
+                    .datasetNotFound, "no such group or dataset to attach attribute '\(name)' to",
+                    fix: "Create the group or dataset first")
+            }
+            try AttributeWriter.write(name, value, on: object, site)
+        }
+    }
+
+    /// Flushes, closes and renames the temporary file to `path` (replacing an
+    /// existing file only when the writer was created with `overwrite`).
+    public func commit() throws {
+        let site = site(nil)
+        try HDF5Library.locked {
+            let file = try openFile(nil)
+            try site.check(
+                H5Fflush(file.id, H5F_SCOPE_GLOBAL), "H5Fflush", .writeFailed, "flushing the file failed",
+                fix: "Check the free disk space")
+        }
+        file = nil
+        guard rename(temporaryPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+            throw site.error(
+                .writeFailed, "cannot move the finished file into place: \(reason)",
+                fix: "Check that the directory is writable")
+        }
+    }
+
+    // MARK: - Helpers (callers hold the lock)
+
+    private func site(_ dataset: String?) -> Site { Site(file: path, dataset: dataset) }
+
+    private func openFile(_ dataset: String?) throws -> FileHandle {
+        guard let file else {
+            throw site(dataset).error(
+                .invalidArgument, "the writer has already been committed", fix: "Create a new HDF5Writer")
+        }
+        return file
+    }
+
+    /// Link creation properties that create missing parent groups.
+    private func linkCreationProperties(_ dataset: String) throws -> PropertyListHandle {
+        let site = site(dataset)
+        let links = PropertyListHandle(
+            try site.check(H5Pcreate(chdf5_p_link_create()), "H5Pcreate", .library, "cannot create link properties"))
+        try site.check(
+            H5Pset_create_intermediate_group(links.id, 1), "H5Pset_create_intermediate_group", .library,
+            "cannot set link properties")
+        return links
+    }
+}

@@ -1,0 +1,118 @@
+// Input/output normalisation as torch computes it with weight 1 and bias 0
+// (the official module's initial affine parameters, which never change here).
+// Statistics are accumulated in Double and each output is rounded once to the
+// module dtype: in float32 this is at least as accurate as torch's kernels, and
+// the fixtures' replay tolerances allow for that difference.
+
+/// LayerNorm over all columns of each row (biased variance):
+/// `y = (x − mean(x)) / √(var(x) + eps)`.
+func layerNormRows<T: LinalgScalar>(_ x: Matrix<T>, eps: Double) -> Matrix<T> {
+    var out = x
+    let n = x.columns
+    guard n > 0 else { return out }
+    let src = x.storage
+    for r in 0..<x.rows {
+        let base = r * n
+        var sum = 0.0
+        for j in base..<(base + n) { sum += Double(src[j]) }
+        let mean = sum / Double(n)
+        var sq = 0.0
+        for j in base..<(base + n) {
+            let d = Double(src[j]) - mean
+            sq += d * d
+        }
+        let rstd = 1 / (sq / Double(n) + eps).squareRoot()
+        for j in base..<(base + n) { out.storage[j] = T((Double(src[j]) - mean) * rstd) }
+    }
+    return out
+}
+
+/// Running statistics of a BatchNorm layer (torch buffers `running_mean`,
+/// `running_var`, `num_batches_tracked`). They never reach an output of the
+/// official module but are kept and reported.
+public struct BatchNormState<T: LinalgScalar>: Sendable, Equatable {
+    public var runningMean: [T]
+    public var runningVar: [T]
+    public var batchesTracked: Int
+    public let momentum: Double
+    public let eps: Double
+
+    public init(channels: Int, momentum: Double, eps: Double) {
+        runningMean = Array(repeating: 0, count: channels)
+        runningVar = Array(repeating: 1, count: channels)
+        batchesTracked = 0
+        self.momentum = momentum
+        self.eps = eps
+    }
+
+    /// Training-mode BatchNorm over channels: each channel is normalised with the
+    /// batch statistics (biased variance) over samples and spatial positions; the
+    /// running mean/variance move by `momentum` towards the batch mean and the
+    /// unbiased batch variance.
+    ///
+    /// `x` is samples × (channels·spatial), channel major within a row.
+    mutating func normalizeTraining(_ x: Matrix<T>) -> Matrix<T> {
+        let channels = runningMean.count
+        let spatial = x.columns / channels
+        let count = x.rows * spatial
+        var out = x
+        let src = x.storage
+        for c in 0..<channels {
+            let blocks = (0..<x.rows).map { r in (r * x.columns + c * spatial)..<(r * x.columns + (c + 1) * spatial) }
+            var sum = 0.0
+            for block in blocks { for j in block { sum += Double(src[j]) } }
+            let mean = sum / Double(count)
+            var sq = 0.0
+            for block in blocks {
+                for j in block {
+                    let d = Double(src[j]) - mean
+                    sq += d * d
+                }
+            }
+            let invstd = 1 / (sq / Double(count) + eps).squareRoot()
+            for block in blocks { for j in block { out.storage[j] = T((Double(src[j]) - mean) * invstd) } }
+            // torch divides by n − 1 for the running variance (NaN for a single value).
+            let unbiased = count > 1 ? sq / Double(count - 1) : .nan
+            runningMean[c] = T((1 - momentum) * Double(runningMean[c]) + momentum * mean)
+            runningVar[c] = T((1 - momentum) * Double(runningVar[c]) + momentum * unbiased)
+        }
+        batchesTracked += 1
+        return out
+    }
+}
+
+/// The input normalisation of one modality, with its state.
+public enum InputNormalizer<T: LinalgScalar>: Sendable, Equatable {
+    case identity
+    case layerNorm(eps: Double)
+    case batchNorm(BatchNormState<T>, spatialDimensions: Int)
+
+    init(kind: InputNormalization, channels: Int, configuration: RegBNConfiguration) {
+        switch kind {
+        case .identity: self = .identity
+        case .layerNorm: self = .layerNorm(eps: configuration.layerNormEps)
+        case .batchNorm2d, .batchNorm3d:
+            self = .batchNorm(BatchNormState(channels: channels, momentum: configuration.batchNormMomentum,
+                                             eps: configuration.batchNormEps),
+                              spatialDimensions: kind == .batchNorm2d ? 2 : 3)
+        }
+    }
+
+    /// Training-mode forward (BatchNorm updates its running statistics).
+    mutating func normalizeTraining(_ x: Matrix<T>) -> Matrix<T> {
+        switch self {
+        case .identity: return x
+        case let .layerNorm(eps): return layerNormRows(x, eps: eps)
+        case .batchNorm(var state, let dims):
+            let y = state.normalizeTraining(x)
+            self = .batchNorm(state, spatialDimensions: dims)
+            return y
+        }
+    }
+
+    /// The BatchNorm running statistics, when this is a BatchNorm layer.
+    public var batchNormState: BatchNormState<T>? {
+        if case let .batchNorm(state, _) = self { return state }
+        return nil
+    }
+}

@@ -1,0 +1,155 @@
+/// How a training step gets its λ.
+public enum LambdaChoice: Sendable, Equatable {
+    /// Search with the configured solver (`.lbfgs` official, or `.root`).
+    case search
+    /// Use this λ (replay of a logged run); 0 means the λ = 0 pseudo-inverse fallback.
+    case given(Double)
+}
+
+/// Outputs of an inference (eval-mode) forward.
+public struct InferenceResult<T: LinalgScalar>: Sendable {
+    public let f: Matrix<T>
+    public let g: Matrix<T>
+    /// True when the batch held NaN and was returned unchanged.
+    public let returnedInputs: Bool
+}
+
+/// The official RegBN module (mogvision/RegBN, `RegBN.forward`) as a value type.
+///
+/// Batches are samples × flattened features in C order (channel major, then
+/// spatial): f is b × P, g is b × Q with P, Q from the configuration. Arithmetic
+/// runs in `T`: `Float` follows the official float32 run, `Double` the float64 one.
+///
+/// Deviations from the official code (both documented in README.md): ±infinity in
+/// an input throws `RegBNError.infiniteInput` instead of latching the module into
+/// returning its inputs forever; an SVD failure throws instead of latching.
+public struct RegBNModule<T: LinalgScalar>: Sendable {
+    public let configuration: RegBNConfiguration
+    public private(set) var normF: InputNormalizer<T>
+    public private(set) var normG: InputNormalizer<T>
+    public private(set) var projection: RunningProjection<T>
+    public private(set) var lambdaHistory = LambdaHistory()
+
+    public init(configuration: RegBNConfiguration) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        normF = InputNormalizer(kind: configuration.fInputNormalization, channels: configuration.fChannels,
+                                configuration: configuration)
+        normG = InputNormalizer(kind: configuration.gInputNormalization, channels: configuration.gChannels,
+                                configuration: configuration)
+        projection = RunningProjection(rows: configuration.gFeatureCount, columns: configuration.fFeatureCount)
+    }
+
+    /// One training-mode forward (`is_training=True, n_epoch=epoch, steps_per_epoch=stepsPerEpoch`).
+    ///
+    /// A batch holding NaN comes back unchanged and leaves every state untouched.
+    /// - Throws: `RegBNError.shapeMismatch`, `.infiniteInput`, `.decompositionFailed`,
+    ///   `.invalidLambdaSchedule` (a given λ that is negative or not finite),
+    ///   `.singularRegularisedSpectrum`.
+    public mutating func trainingStep(f: Matrix<T>, g: Matrix<T>, epoch: Int, stepsPerEpoch: Int,
+                                      lambda choice: LambdaChoice = .search) throws -> TrainingStepResult<T> {
+        try checkShapes(f, g)
+        if containsNaN(f) || containsNaN(g) {
+            return TrainingStepResult(f: f, g: g, returnedInputs: true, epoch: epoch, lambdaSource: nil, lambda: nil,
+                                      lambdaAppended: nil, fallback: false, historyCountBefore: lambdaHistory.count, historyMedianBefore: nil,
+                                      spectrum: nil, objectiveAtLambda: nil, update: nil, wHat: nil, wFrobeniusAfter: nil)
+        }
+        try rejectInfinity(f, "f")
+        try rejectInfinity(g, "g")
+        if case let .given(value) = choice, !(value.isFinite && value >= 0) {
+            throw RegBNError.invalidLambdaSchedule("λ = \(value) at epoch \(epoch); replayed λ's must be finite and ≥ 0")
+        }
+
+        let normalizedF = normF.normalizeTraining(f)
+        let normalizedG = normG.normalizeTraining(g)
+        let svd: ThinSVD<T>
+        do { svd = try thinSVD(normalizedG) } catch { throw RegBNError.decompositionFailed("\(error)") }
+        let spectrum = StepSpectrum(raw: svd.s, thresholded: threshold(svd.s))
+        let objective = spectrum.objective
+
+        let source: LambdaSource
+        let lambda: T
+        switch choice {
+        case .search:
+            let outcome = configuration.lambdaSolver == .lbfgs
+                ? try OfficialLambdaSearch.run(objective, history: lambdaHistory)
+                : RootLambdaSolver.solve(objective)
+            source = .searched(outcome)
+            lambda = T(outcome.lambda)
+        case let .given(value):
+            source = .injected
+            lambda = T(value)
+        }
+
+        let coefficients = try ridgeCoefficients(singularValues: spectrum.thresholded, lambda: lambda)
+        let wHat = ridgeProjection(svd: svd, coefficients: coefficients, normalizedF: normalizedF)
+        let update = projection.update(with: wHat, epoch: epoch, beta1: configuration.beta1,
+                                       beta2: configuration.beta2, momentum: configuration.momentum)
+        let countBefore = lambdaHistory.count
+        let medianBefore = countBefore > 3 ? lambdaHistory.lowerMedian : nil
+        let appended = Float(lambda)
+        lambdaHistory.append(appended, keep: stepsPerEpoch)
+
+        // Training output: raw f minus raw g through this batch's W_hat (quirks 4 and 6).
+        let (fOut, gOut) = outputs(f: f, g: g, w: wHat)
+        return TrainingStepResult(
+            f: fOut, g: gOut, returnedInputs: false, epoch: epoch, lambdaSource: source, lambda: lambda,
+            lambdaAppended: appended, fallback: lambda == 0, historyCountBefore: countBefore, historyMedianBefore: medianBefore, spectrum: spectrum,
+            objectiveAtLambda: lambda == 0 ? nil : try objective.value(at: lambda), update: update, wHat: wHat,
+            wFrobeniusAfter: frobeniusNorm(projection.w))
+    }
+
+    /// One inference forward (`is_training=False`): `f − g·W` with the running W,
+    /// output-normalised. No state changes (BatchNorm statistics are only read by
+    /// the official code and never reach the outputs).
+    public func inference(f: Matrix<T>, g: Matrix<T>) throws -> InferenceResult<T> {
+        try checkShapes(f, g)
+        if containsNaN(f) || containsNaN(g) { return InferenceResult(f: f, g: g, returnedInputs: true) }
+        try rejectInfinity(f, "f")
+        try rejectInfinity(g, "g")
+        let (fOut, gOut) = outputs(f: f, g: g, w: projection.w)
+        return InferenceResult(f: fOut, g: gOut, returnedInputs: false)
+    }
+
+    /// The official objective at `lambda` for a spectrum (e.g. the fixtures' objective grid).
+    public static func objective(_ spectrum: StepSpectrum<T>, at lambda: Double) throws -> T {
+        try spectrum.objective.value(at: T(lambda))
+    }
+
+    // MARK: - Pieces
+
+    private func threshold(_ s: [T]) -> [T] {
+        let threshold = (s.max() ?? 0) * T(configuration.sigmaThr)
+        let floor = T(configuration.sigmaMin)
+        return s.map { $0 > threshold ? $0 : floor }
+    }
+
+    private func outputs(f: Matrix<T>, g: Matrix<T>, w: Matrix<T>) -> (Matrix<T>, Matrix<T>) {
+        var residual = f
+        matmulAccumulate(g, w, into: &residual, alpha: -1, beta: 1)
+        guard configuration.normalizeOutput else { return (residual, g) }
+        let eps = configuration.layerNormEps
+        return (layerNormRows(residual, eps: eps), layerNormRows(g, eps: eps))
+    }
+
+    private func checkShapes(_ f: Matrix<T>, _ g: Matrix<T>) throws {
+        let p = configuration.fFeatureCount, q = configuration.gFeatureCount
+        guard f.columns == p else {
+            throw RegBNError.shapeMismatch("f has \(f.columns) features per sample, the configuration (channels \(configuration.fChannels), spatial \(configuration.fSpatialShape)) needs \(p)")
+        }
+        guard g.columns == q else {
+            throw RegBNError.shapeMismatch("g has \(g.columns) features per sample, the configuration (channels \(configuration.gChannels), spatial \(configuration.gSpatialShape)) needs \(q)")
+        }
+        guard f.rows == g.rows, f.rows > 0 else {
+            throw RegBNError.shapeMismatch("f and g batches need the same, positive number of samples (got \(f.rows) and \(g.rows))")
+        }
+    }
+
+    private func containsNaN(_ x: Matrix<T>) -> Bool { x.storage.contains { $0.isNaN } }
+
+    private func rejectInfinity(_ x: Matrix<T>, _ name: String) throws {
+        if let index = x.storage.firstIndex(where: { $0.isInfinite }) {
+            throw RegBNError.infiniteInput(modality: name, row: index / x.columns, column: index % x.columns)
+        }
+    }
+}
