@@ -37,8 +37,14 @@ enum App {
         case .audit(let options):
             let result = try AuditCommand(options: options, arguments: arguments).run()
             Console.out(AuditSummaryText.render(result))
-        case .dependence, .spectrum, .channels, .demo:
-            throw UnavailableCommand(invocation: invocation)
+        case .dependence(let options):
+            Console.out(try DependenceCommand(options: options, arguments: arguments).run())
+        case .spectrum(let options):
+            Console.out(try SpectrumCommand(options: options, arguments: arguments).run())
+        case .channels(let options):
+            Console.out(try ChannelsCommand(options: options, arguments: arguments).run())
+        case .demo(let options):
+            Console.out(try DemoCommand(options: options, arguments: arguments).run())
         }
     }
 

@@ -1,15 +1,15 @@
 import Diagnostics
 import Linalg
 
-/// One pass over the raw pair: the dependence samples of f and g, and the
-/// spectra of consecutive full g batches of `batchSize` rows.
+/// One pass over the raw pair: the dependence samples of f and g, and, with
+/// `spectra`, the spectra of consecutive full g batches of `batchSize` rows.
 struct RawStage {
     var f: StageSamples
     var g: StageSamples
     var gSpectra: [SpectrumSummary] = []
 
     init(f fInput: FeatureInput, g gInput: FeatureInput, batchSize: Int, maxSamples: Int,
-         precision: WorkingPrecision, progress: Progress) throws {
+         precision: WorkingPrecision, spectra: Bool = true, progress: Progress) throws {
         let n = fInput.sampleCount
         f = StageSamples(total: n, maxSamples: maxSamples, featureCount: fInput.featureCount, channels: fInput.channels)
         g = StageSamples(total: n, maxSamples: maxSamples, featureCount: gInput.featureCount, channels: gInput.channels)
@@ -20,7 +20,7 @@ struct RawStage {
             try f.add(try fInput.read(rows: rows, as: Double.self), rows: rows)
             let gBatch = try gInput.read(rows: rows, as: Double.self)
             try g.add(gBatch, rows: rows)
-            if rows.count == batchSize { gSpectra += try analysis(gBatch) }
+            if spectra && rows.count == batchSize { gSpectra += try analysis(gBatch) }
             start = rows.upperBound
             progress.update("reading raw data", done: start, total: n)
         }
