@@ -21,7 +21,7 @@ struct DemoCommand {
                 normalizeInput: true, normalizeOutput: true, affine: true, sigmaThr: 0, sigmaMin: 1e-8,
                 beta1: defaults.beta1, beta2: defaults.beta2, momentum: defaults.momentum,
                 precision: .float32, lambdaSolver: .lbfgs, lambdaFrom: nil),
-            diagnostics: DiagnosticSettings(),
+            diagnostics: DiagnosticSettings(permutations: options.permutations),
             report: ReportSettings(directory: options.out, force: options.force, latex: true, quiet: options.quiet))
     }
 

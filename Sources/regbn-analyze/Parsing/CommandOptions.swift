@@ -93,6 +93,7 @@ struct ChannelsOptions: Sendable, Equatable {
 struct DemoOptions: Sendable, Equatable {
     var out: String
     var epochs: Int
+    var permutations = 200
     var force = false
     var quiet = false
 }
