@@ -7,7 +7,9 @@ struct BenchmarkSuite: Sendable {
 
 enum BenchmarkSuites {
     /// One entry per suite; each suite lives in its own file.
-    static let all: [BenchmarkSuite] = []
+    static let all: [BenchmarkSuite] = [
+        RegBNBenchmark.suite,
+    ]
 }
 
 /// Wall-clock seconds of `body`, median over `repeats` runs (after one warm-up when asked).
