@@ -29,19 +29,24 @@ enum RegBNBenchmark {
 
     static let suite = BenchmarkSuite(name: "regbn") {
         print("Float32 (the official default dtype), normalize_input/output on, random N(0,1) batches; "
-              + "\(timedSteps) timed steps after \(warmUpSteps) warm-up steps. BLAS threads: \(BLAS.threadCount).")
+              + "\(timedSteps) timed steps after \(warmUpSteps) warm-up steps, median.")
+        let defaultThreads = BLAS.threadCount
+        defer { BLAS.threadCount = defaultThreads }
         var rows: [[String]] = []
         for shape in shapes {
             for solver in LambdaSolver.allCases {
+                for threads in Set([1, defaultThreads]).sorted() {
+                BLAS.threadCount = threads
                 let r = try measure(shape, solver: solver)
-                rows.append([shape.label, solver.rawValue,
+                rows.append([shape.label, solver.rawValue, "\(threads)",
                              String(format: "%.2f", r.trainMs), String(format: "%.0f×", shape.officialTrainMs / r.trainMs),
                              String(format: "%.3f", r.inferenceMs),
                              String(format: "%.0f×", shape.officialInferenceMs / r.inferenceMs),
                              String(format: "%.1f", r.evaluationsPerStep), "\(r.fallbacks)"])
+                }
             }
         }
-        printTable(header: ["shape", "solver", "train ms/step", "vs torch", "inference ms/step", "vs torch",
+        printTable(header: ["shape", "solver", "BLAS threads", "train ms/step", "vs torch", "inference ms/step", "vs torch",
                             "objective evals/step", "fallbacks"], rows: rows)
         print("torch figures: 68 / 57 / 20 ms per training step, ≈1.3 ms per inference step (issue 3).")
     }

@@ -8,6 +8,7 @@
 /// `y = (x − mean(x)) / √(var(x) + eps)`.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
+@inline(never)
 func layerNormRows<T: LinalgScalar>(_ x: Matrix<T>, eps: Double) -> Matrix<T> {
     var out = x
     let n = x.columns
@@ -55,6 +56,7 @@ public struct BatchNormState<T: LinalgScalar>: Sendable, Equatable {
     /// `x` is samples × (channels·spatial), channel major within a row.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
+    @inline(never)
     mutating func normalizeTraining(_ x: Matrix<T>) -> Matrix<T> {
         let channels = runningMean.count
         let spatial = x.columns / channels

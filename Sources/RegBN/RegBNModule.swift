@@ -63,7 +63,7 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         let normalizedF = normF.normalizeTraining(f)
         let normalizedG = normG.normalizeTraining(g)
         let svd: ThinSVD<T>
-        do { svd = try thinSVD(normalizedG) } catch { throw RegBNError.decompositionFailed("\(error)") }
+        do { svd = try withBLASThreads(1) { try thinSVD(normalizedG) } } catch { throw RegBNError.decompositionFailed("\(error)") }
         let spectrum = StepSpectrum(raw: svd.s, thresholded: threshold(svd.s))
         let objective = spectrum.objective
 
@@ -158,6 +158,7 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
 /// Whether `values` hold NaN, and where the first ±infinity is (one pass).
 @_specialize(where T == Float)
 @_specialize(where T == Double)
+@inline(never)
 func nonFiniteScan<T: LinalgScalar>(_ values: [T]) -> (hasNaN: Bool, firstInfinity: Int?) {
     var hasNaN = false
     var firstInfinity: Int?

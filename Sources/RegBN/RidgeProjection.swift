@@ -5,6 +5,7 @@
 ///   (torch.linalg.inv raises there, e.g. a zero singular value at λ = 0).
 @_specialize(where T == Float)
 @_specialize(where T == Double)
+@inline(never)
 func ridgeCoefficients<T: LinalgScalar>(singularValues s: [T], lambda: T) throws -> [T] {
     try s.map { si in
         let sl = LambdaObjective<T>.regularised(si, lambda)
