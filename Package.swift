@@ -36,7 +36,9 @@ let package = Package(
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["HDF5IO", "Linalg"], path: "Tests/TestSupport"),
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
-        .testTarget(name: "HDF5IOTests", dependencies: ["HDF5IO", "TestSupport"]),
+        .testTarget(
+            name: "HDF5IOTests", dependencies: ["HDF5IO", "TestSupport"],
+            exclude: ["make_test_files.py"]),
         .testTarget(name: "RegBNTests", dependencies: ["RegBN", "HDF5IO", "Linalg", "TestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "HDF5IO", "Linalg", "TestSupport"]),
         .testTarget(

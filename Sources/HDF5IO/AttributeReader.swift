@@ -59,7 +59,8 @@ enum AttributeReader {
             let values: [Int64] = try readNumbers(attribute, memoryType: chdf5_native_int64(), count: count, name, site)
             return isScalar ? .int(values[0]) : .ints(values)
         case .float:
-            let values: [Double] = try readNumbers(attribute, memoryType: chdf5_native_double(), count: count, name, site)
+            let values: [Double] = try readNumbers(
+                attribute, memoryType: chdf5_native_double(), count: count, name, site)
             return isScalar ? .double(values[0]) : .doubles(values)
         case .enumeration:
             // h5py stores numpy bools as an int8 enum {FALSE, TRUE}; HDF5 cannot

@@ -4,7 +4,8 @@ import CHDF5
 /// int64 and float64 numbers, scalar or 1-D); callers hold the lock.
 enum AttributeWriter {
     static func write(_ name: String, _ value: AttributeValue, on object: Handle, _ site: Site) throws {
-        if try site.check(H5Aexists(object.id, name), "H5Aexists", .writeFailed, "cannot check attribute '\(name)'") > 0 {
+        if try site.check(H5Aexists(object.id, name), "H5Aexists", .writeFailed, "cannot check attribute '\(name)'") > 0
+        {
             try site.check(H5Adelete(object.id, name), "H5Adelete", .writeFailed, "cannot replace attribute '\(name)'")
         }
         switch value {

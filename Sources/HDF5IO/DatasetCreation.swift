@@ -55,7 +55,8 @@ enum DatasetCreation {
             if let gzipLevel {
                 guard (0...9).contains(gzipLevel) else {
                     throw site.error(
-                        .invalidArgument, "gzip level \(gzipLevel) is not between 0 and 9", fix: "Use a level from 0 to 9")
+                        .invalidArgument, "gzip level \(gzipLevel) is not between 0 and 9",
+                        fix: "Use a level from 0 to 9")
                 }
                 try site.check(
                     H5Pset_deflate(plist.id, UInt32(gzipLevel)), "H5Pset_deflate", .writeFailed, "cannot add gzip")

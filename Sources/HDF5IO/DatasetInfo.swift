@@ -1,11 +1,17 @@
 /// What kind of values an HDF5 datatype holds (H5T_class_t).
 public enum ElementClass: String, Sendable {
-    case integer, float, string, compound, enumeration = "enum", reference, opaque, bitfield
-    case array, variableLength = "vlen", time, unknown
+    case integer, float, string, compound
+    case enumeration = "enum"
+    case reference, opaque, bitfield
+    case array
+    case variableLength = "vlen"
+    case time, unknown
 }
 
 public enum ByteOrder: String, Sendable {
-    case littleEndian = "little-endian", bigEndian = "big-endian", mixed, none
+    case littleEndian = "little-endian"
+    case bigEndian = "big-endian"
+    case mixed, none
 }
 
 /// The element type stored in the file.

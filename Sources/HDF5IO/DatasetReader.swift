@@ -81,7 +81,8 @@ final class DatasetReader {
         guard buffer.count > 0 else { return }
         guard let samples, !(samples.lowerBound == 0 && samples.upperBound == sampleCount) else {
             try site.check(
-                H5Dread(dataset.id, kind.nativeType, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), buffer.baseAddress),
+                H5Dread(
+                    dataset.id, kind.nativeType, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), buffer.baseAddress),
                 "H5Dread", .readFailed, "reading the data failed",
                 fix: "The file may be corrupted; write it again")
             return

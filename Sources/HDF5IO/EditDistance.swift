@@ -1,7 +1,8 @@
 /// Levenshtein distance, for "did you mean" suggestions of dataset names.
 enum EditDistance {
     static func between(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         guard !a.isEmpty else { return b.count }
         var previous = Array(0...b.count)
         var current = previous

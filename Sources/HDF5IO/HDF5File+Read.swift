@@ -44,6 +44,7 @@ extension HDF5File {
         _ count: Int, _ fill: (UnsafeMutableBufferPointer<T>) throws -> Void
     ) rethrows -> [T] {
         try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress), bytes: count * MemoryLayout<T>.stride)
             try fill(buffer)
             initialized = count
         }

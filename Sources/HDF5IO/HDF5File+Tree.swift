@@ -32,7 +32,9 @@ extension HDF5File {
     public func tree() throws -> [NodeInfo] {
         try HDF5Library.locked {
             let rootSite = Site(file: path, dataset: "/")
-            guard let (root, _) = lookup("/") else { throw rootSite.error(.corruptFile, "the root group cannot be opened") }
+            guard let (root, _) = lookup("/") else {
+                throw rootSite.error(.corruptFile, "the root group cannot be opened")
+            }
             var nodes = [NodeInfo(path: "/", kind: .group, attributes: try AttributeReader.entries(of: root, rootSite))]
             for entry in try walk(from: "/") {
                 let site = Site(file: path, dataset: entry.path)

@@ -43,7 +43,9 @@ public final class HDF5File {
             let id = try site.check(
                 H5Fopen(path, chdf5_acc_rdonly(), chdf5_p_default()), "H5Fopen", .corruptFile,
                 "the HDF5 file is truncated or corrupted",
-                fix: "Copy or write the file again; files cut short by a full disk or an interrupted transfer fail this way")
+                fix:
+                    "Copy or write the file again; files cut short by a full disk or an interrupted transfer fail this way"
+            )
             return HDF5File(path: path, handle: FileHandle(id))
         }
     }
@@ -70,12 +72,11 @@ public final class HDF5File {
         }
         guard kind == .dataset else {
             let what = kind == .group ? "a group" : "not a dataset"
-            let members = (try? datasetPaths(under: path)) ?? []
-            let hint =
-                members.isEmpty ? "" : "; datasets inside it: " + Self.abbreviated(members.map(\.path))
+            let members = kind == .group ? describeMembers(of: path) : ""
+            let example = (try? datasetPaths(under: path))?.first?.path ?? path + "/<name>"
             throw site.error(
-                .notADataset, "this is \(what), not a dataset\(hint)",
-                fix: "Name a dataset, e.g. \(members.first?.path ?? path + "/<name>")")
+                .notADataset, "this is \(what), not a dataset\(members)",
+                fix: "Name a dataset, e.g. \(example)")
         }
         let id = try site.check(
             H5Dopen2(handle.id, path, chdf5_p_default()), "H5Dopen2", .corruptFile,
@@ -84,7 +85,7 @@ public final class HDF5File {
     }
 
     /// "did you mean …? the file has: /f [400, 64], ..." starting from the
-    /// deepest existing group, shallowest and most similar names first.
+    /// deepest existing group, its own datasets first.
     private func describeNeighbourhood(of path: String) -> String {
         var parent = HDF5Path.parent(path)
         while parent != "/", lookup(parent)?.kind != .group { parent = HDF5Path.parent(parent) }
@@ -93,18 +94,30 @@ public final class HDF5File {
             return parent == "/" ? "the file contains no datasets" : "the group \(parent) contains no datasets"
         }
         let wanted = HDF5Path.components(path).last ?? ""
-        let depth = HDF5Path.components(parent).count
-        let ranked = datasets.map { entry in
-            let components = HDF5Path.components(entry.path)
-            let distance = EditDistance.between(wanted, components.last ?? "")
-            return (entry: entry, key: (components.count - depth, distance))
-        }.sorted { $0.key < $1.key }
+        let ranked = datasets.sorted {
+            (HDF5Path.components($0.path).count, $0.path) < (HDF5Path.components($1.path).count, $1.path)
+        }
+        let nearest = datasets.map {
+            (path: $0.path, distance: EditDistance.between(wanted, HDF5Path.components($0.path).last ?? ""))
+        }
+        .min { ($0.distance, $0.path) < ($1.distance, $1.path) }
         var text = ""
-        if let best = ranked.first, best.key.1 <= max(2, wanted.count / 3) {
-            text = "did you mean \(best.entry.path)? "
+        if let nearest, nearest.distance <= max(2, wanted.count / 3) {
+            text = "did you mean \(nearest.path)? "
         }
         let place = parent == "/" ? "the file has" : "the group \(parent) has"
-        return text + "\(place): " + Self.abbreviated(ranked.map { "\($0.entry.path) \($0.entry.shape)" })
+        return text + "\(place): " + Self.abbreviated(ranked.map { "\($0.path) \($0.shape)" })
+    }
+
+    /// "; it contains: a [3, 4], sub/ ..." for a group's direct members.
+    private func describeMembers(of group: String) -> String {
+        guard let entries = try? walk(from: group) else { return "" }
+        let depth = HDF5Path.components(group).count + 1
+        let members = entries.filter { HDF5Path.components($0.path).count == depth }.map { entry in
+            let name = HDF5Path.components(entry.path).last ?? entry.path
+            return entry.kind == .group ? name + "/" : name
+        }
+        return members.isEmpty ? "; it is empty" : "; it contains: " + Self.abbreviated(members)
     }
 
     static func abbreviated(_ items: [String], limit: Int = 12) -> String {

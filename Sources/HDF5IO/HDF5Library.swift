@@ -22,3 +22,17 @@ enum HDF5Library {
         return try body()
     }
 }
+
+/// Facts about the linked HDF5 library, for `--version` output and reports.
+public enum HDF5Build {
+    /// "major.minor.release" of the libhdf5 this process runs with.
+    public static var version: String {
+        HDF5Library.locked {
+            var major: UInt32 = 0
+            var minor: UInt32 = 0
+            var release: UInt32 = 0
+            guard H5get_libversion(&major, &minor, &release) >= 0 else { return "unknown" }
+            return "\(major).\(minor).\(release)"
+        }
+    }
+}

@@ -86,7 +86,8 @@ public final class HDF5Writer {
         try HDF5Library.locked {
             let file = try openFile(datasetPath)
             guard datasetPath != "/", file.lookup(datasetPath) == nil else {
-                throw site.error(.invalidArgument, "an object with this name already exists", fix: "Choose another name")
+                throw site.error(
+                    .invalidArgument, "an object with this name already exists", fix: "Choose another name")
             }
             let creation = try DatasetCreation.properties(
                 storage, shape: shape, elementSize: MemoryLayout<T>.stride, site)

@@ -79,7 +79,8 @@ public final class SampleBatches<T: HDF5Scalar>: Sequence {
                 index += 1
                 return batch
             } catch {
-                owner.error = error as? HDF5Error
+                owner.error =
+                    error as? HDF5Error
                     ?? owner.reader.site.error(.readFailed, "reading a batch failed: \(error)")
                 index = owner.batchCount
                 return nil

@@ -28,8 +28,9 @@ enum App {
             Console.out(HelpText.help(for: sub))
         case .version:
             Console.out("\(HelpText.toolName) \(ToolVersion.current)\n")
-        case .inspect,
-             .normalize, .audit, .dependence, .spectrum, .channels, .demo:
+        case .inspect(let options):
+            try InspectCommand(options: options).run()
+        case .normalize, .audit, .dependence, .spectrum, .channels, .demo:
             throw UnavailableCommand(invocation: invocation)
         }
     }
@@ -45,7 +46,11 @@ enum App {
             if case .parentMissing = report { return (.usage, "Error: \(report)\n") }
             return (.failure, "Error: \(report)\n")
         case let hdf5 as HDF5Error:
-            return (.badInput, "Error: \(hdf5)\n")
+            switch hdf5.kind {
+            case .fileExists: return (.usage, "Error: \(hdf5)\n")
+            case .writeFailed, .library: return (.failure, "Error: \(hdf5)\n")
+            default: return (.badInput, "Error: \(hdf5)\n")
+            }
         case let input as InputError:
             return (.badInput, "Error: \(input)\n")
         default:

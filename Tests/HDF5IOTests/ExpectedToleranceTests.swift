@@ -1,6 +1,6 @@
 import HDF5IO
-import Testing
 import TestSupport
+import Testing
 
 /// The tolerance rule |a − e| ≤ atol + rtol·|e| of `Expected`, on hand-made values.
 @Suite struct ExpectedToleranceTests {

@@ -1,7 +1,7 @@
 import Foundation
 import HDF5IO
-import Testing
 import TestSupport
+import Testing
 
 /// Reads the shared fixtures (copies in Tests/Fixtures) and checks their
 /// shapes against the fixture README's "Files" table and values against the

@@ -1,6 +1,6 @@
 import HDF5IO
-import Testing
 import TestSupport
+import Testing
 
 /// `nhwc` files are returned as `nchw`, element by element.
 @Suite struct LayoutTests {

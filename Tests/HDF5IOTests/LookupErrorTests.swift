@@ -1,7 +1,7 @@
 import Foundation
 import HDF5IO
-import Testing
 import TestSupport
+import Testing
 
 /// Errors of opening files and finding datasets: kind, file, dataset and fix.
 @Suite struct LookupErrorTests {
@@ -39,7 +39,8 @@ import TestSupport
         let error = try #require(throws: HDF5Error.self) { try file.readArray("/expected/train", as: Double.self) }
         #expect(error.kind == .notADataset)
         #expect(error.dataset == "/expected/train")
-        #expect(error.message.contains("/expected/train/epoch"))
+        #expect(error.message.contains("it contains: "))
+        #expect(error.message.contains("epoch"))
     }
 
     @Test func missingAttributeListsTheAttributesThatExist() throws {

@@ -1,6 +1,6 @@
 import HDF5IO
-import Testing
 import TestSupport
+import Testing
 
 /// `batches`: every sample exactly once, in order, the last partial batch
 /// reported, and memory bounded by one batch.

@@ -1,6 +1,6 @@
 import HDF5IO
-import Testing
 import TestSupport
+import Testing
 
 /// `tree()` lists every group and dataset with the metadata `inspect` shows.
 @Suite struct TreeTests {

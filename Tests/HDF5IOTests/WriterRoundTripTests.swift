@@ -1,7 +1,7 @@
 import Foundation
 import HDF5IO
-import Testing
 import TestSupport
+import Testing
 
 /// Files written by `HDF5Writer` read back identically, for every element
 /// type and storage layout.

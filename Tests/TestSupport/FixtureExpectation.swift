@@ -22,7 +22,8 @@ public struct Expected: Sendable {
         rtolReplay: Double? = nil, atolReplay: Double? = nil,
         stochastic: Bool = false, advisory: Bool = false, searchOutput: Bool = false
     ) {
-        precondition(shape.reduce(1, *) == values.count, "Expected: shape \(shape) does not match \(values.count) values")
+        precondition(
+            shape.reduce(1, *) == values.count, "Expected: shape \(shape) does not match \(values.count) values")
         self.path = path
         self.shape = shape
         self.values = values
