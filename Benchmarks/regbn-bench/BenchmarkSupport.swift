@@ -9,6 +9,8 @@ enum BenchmarkSuites {
     /// One entry per suite; each suite lives in its own file.
     static let all: [BenchmarkSuite] = [
         HDF5Benchmark.suite,
+        .diagnostics,
+        RegBNBenchmark.suite,
     ]
 }
 

@@ -49,9 +49,8 @@ public struct MedianHeuristic: Sendable {
         for i in 0..<m {
             distances.append(contentsOf: workspace.second[(i * m + i + 1)..<((i + 1) * m)])
         }
-        distances.sort()
         let c = distances.count
-        let median = c % 2 == 1 ? distances[c / 2] : (distances[c / 2 - 1] + distances[c / 2]) / 2
+        let median = Diagnostics.median(&distances)
         guard median > 0 else { throw DiagnosticsError.degenerateBandwidth(operand: operand, rowsUsed: m) }
         return BandwidthChoice(sigma: median, method: .medianHeuristic, rowsUsed: m, pairsUsed: c)
     }

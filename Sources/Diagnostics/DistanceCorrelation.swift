@@ -47,8 +47,7 @@ public struct DistanceCorrelation: Sendable {
 
         var permutationResult: PermutationResult?
         if let permutation {
-            centreAndSymmetrise(a, &workspace.first, threads: threads)
-            symmetrise(&workspace.second, n: b.n, threads: threads) { _, _, v in v }
+            preparePermutationBuffers(a, &workspace.first, b, &workspace.second, threads: threads)
             permutationResult = permutationTest(&workspace.first, &workspace.second, n: a.n,
                                                 settings: permutation, rule: .strictlyGreater,
                                                 scale: 1 / n, threads: threads)

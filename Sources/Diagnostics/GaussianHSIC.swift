@@ -66,8 +66,7 @@ public struct GaussianHSIC: Sendable {
 
         var permutationResult: PermutationResult?
         if let permutation {
-            centreAndSymmetrise(k, &workspace.first, threads: threads)
-            symmetrise(&workspace.second, n: l.n, threads: threads) { _, _, v in v }
+            preparePermutationBuffers(k, &workspace.first, l, &workspace.second, threads: threads)
             permutationResult = permutationTest(&workspace.first, &workspace.second, n: k.n,
                                                 settings: permutation, rule: .greaterOrEqual,
                                                 scale: vScale, threads: threads)
@@ -102,12 +101,4 @@ public struct GaussianHSICResult: Sendable, Equatable {
     public var normalized: Double { hsicBiased / (hsicBiasedXX * hsicBiasedYY).squareRoot() }
     /// The same with HSIC_u; NaN when an unbiased self-term is not positive.
     public var normalizedUnbiased: Double { hsicUnbiased / (hsicUnbiasedXX * hsicUnbiasedYY).squareRoot() }
-}
-
-/// Replaces the stored upper triangle by Kc = HKH on both triangles.
-func centreAndSymmetrise(_ k: SymmetricKernel, _ buffer: inout [Double], threads: Int) {
-    let nd = Double(k.n)
-    let means = k.rowSums.map { $0 / nd }
-    let grand = k.total / (nd * nd)
-    symmetrise(&buffer, n: k.n, threads: threads) { i, j, v in v - means[i] - means[j] + grand }
 }

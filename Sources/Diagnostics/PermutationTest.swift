@@ -30,9 +30,10 @@ public struct PermutationResult: Sendable, Equatable {
     public var pValue: Double { Double(1 + exceedances) / Double(1 + permutations) }
 }
 
-/// Permutation null of T(π) = Σᵢⱼ Aᵢⱼ·B_{π(i)π(j)} for full (both triangles
-/// filled) n×n matrices A, B; one of the two must be centred, then T(π)/n² is
-/// the biased statistic of (x, y permuted by π).
+/// Permutation null of T(π) = Σᵢⱼ Aᵢⱼ·B_{π(i)π(j)} for symmetric n×n matrices:
+/// A needs its upper triangle, B both triangles (rows are gathered by π).
+/// One of the two must be centred; then T(π)/n² is the biased statistic of
+/// (x, y permuted by π).
 ///
 /// Permutation r uses its own generator `SplitMix64(seed:stream: r)` and runs
 /// entirely on one thread, so the exceedance count is identical for every
@@ -67,19 +68,21 @@ private func permutedInnerProduct(_ a: SharedBuffer<Double>, _ b: SharedBuffer<D
                                   permutation: inout [Int]) -> Double {
     var total = 0.0
     withShared(&permutation) { perm in
+        // A and B are symmetric: the diagonal plus twice the strict upper triangle.
         for i in 0..<n {
             let rowA = i * n, rowB = perm[i] * n
             var sum = 0.0
-            for j in 0..<n { sum += a[rowA + j] * b[rowB + perm[j]] }
-            total += sum
+            for j in (i + 1)..<max(i + 1, n) { sum += a[rowA + j] * b[rowB + perm[j]] }
+            total += 2 * sum + a[rowA + i] * b[rowB + perm[i]]
         }
     }
     return total
 }
 
-/// Copies the upper triangle of the n×n `m` onto its lower triangle, applying
-/// `transform` to every element (e.g. centring) on the way.
-func symmetrise(_ m: inout [Double], n: Int, threads: Int, transform: @escaping @Sendable (Int, Int, Double) -> Double) {
+/// Applies `transform(i, j, value)` to the upper triangle of the n×n `m` and,
+/// when `mirror` is set, copies the result onto the lower triangle.
+func transformUpperTriangle(_ m: inout [Double], n: Int, threads: Int, mirror: Bool,
+                            _ transform: @escaping @Sendable (Int, Int, Double) -> Double) {
     let bounds = Parallel.triangleRowBlocks(n)
     withShared(&m) { s in
         Parallel.forEachChunk(bounds.count - 1, threads: threads) { c in
@@ -87,9 +90,22 @@ func symmetrise(_ m: inout [Double], n: Int, threads: Int, transform: @escaping 
                 for j in i..<n {
                     let v = transform(i, j, s[i * n + j])
                     s[i * n + j] = v
-                    s[j * n + i] = v
+                    if mirror { s[j * n + i] = v }
                 }
             }
         }
     }
+}
+
+/// Prepares the workspace for `permutationTest`: K's upper triangle replaced by
+/// Kc = HKH, L mirrored onto both triangles.
+func preparePermutationBuffers(_ k: SymmetricKernel, _ kBuffer: inout [Double],
+                               _ l: SymmetricKernel, _ lBuffer: inout [Double], threads: Int) {
+    let nd = Double(k.n)
+    let means = k.rowSums.map { $0 / nd }
+    let grand = k.total / (nd * nd)
+    transformUpperTriangle(&kBuffer, n: k.n, threads: threads, mirror: false) { i, j, v in
+        v - means[i] - means[j] + grand
+    }
+    transformUpperTriangle(&lBuffer, n: l.n, threads: threads, mirror: true) { _, _, v in v }
 }

@@ -7,7 +7,7 @@ import Testing
         var manifest = RunManifest(command: "audit", arguments: ["audit", "--f", "a.h5:/f"],
                                    configuration: ["sigma_thr": .number(0), "bad": .number(.nan), "seed": .integer(3),
                                                    "nested": .object(["on": .bool(true), "list": .array([.null, .string("x")])])])
-        manifest.inputs = [RunManifest.Input(role: "f", file: "a.h5", dataset: "/f", shape: [3, 2], dtype: "float32",
+        manifest.inputs = [RunManifest.Input(role: "f", file: "a.h5", dataset: "/f", shape: [3, 2], dtype: "float32", layout: "nchw",
                                              fileSHA256: String(repeating: "0", count: 64), fileBytes: 10)]
         manifest.timings = ["total": 1.5]
         manifest.warnings = ["w"]

@@ -1,7 +1,7 @@
-import Diagnostics
 import Foundation
 import Linalg
 import Testing
+@testable import Diagnostics
 
 @Test("Spectrum summary of known singular values")
 func spectrumSummaryOfKnownValues() {
@@ -92,4 +92,17 @@ func permutationStreams() {
     #expect(x == z && x != y)
     var g = SplitMix64(seed: 1)
     #expect(g.next() != g.next())
+}
+
+@Test("Quickselect median equals the sorted median, ties and even counts included")
+func quickselectMedian() {
+    var g = SplitMix64(seed: 4)
+    for count in [1, 2, 3, 10, 101, 1000] {
+        for levels in [3, 1_000_000] {   // heavy ties, then almost none
+            var values = (0..<count).map { _ in Double(g.uniform(below: levels)) }
+            let sorted = values.sorted()
+            let expected = count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2
+            #expect(median(&values) == expected)
+        }
+    }
 }

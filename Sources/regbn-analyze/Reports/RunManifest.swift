@@ -14,11 +14,12 @@ struct RunManifest: Sendable, Encodable {
         var dataset: String
         var shape: [Int]
         var dtype: String
+        var layout: String
         var fileSHA256: String
         var fileBytes: Int
 
         enum CodingKeys: String, CodingKey {
-            case role, file, dataset, shape, dtype
+            case role, file, dataset, shape, dtype, layout
             case fileSHA256 = "file_sha256", fileBytes = "file_bytes"
         }
     }
