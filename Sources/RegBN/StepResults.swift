@@ -59,6 +59,9 @@ public struct TrainingStepResult<T: LinalgScalar>: Sendable {
         return nil
     }
     public var trials: [LambdaTrial] { search?.trials ?? [] }
+    /// What the `.root` solver finds on this step's spectrum, whichever solver chose `lambda`
+    /// (the audit's `lambda_root` column); O(k) per residual evaluation.
+    public var rootSolution: LambdaSearchOutcome? { spectrum.map { RootLambdaSolver.solve($0.objective) } }
     public var lbfgsIterations: Int { search?.iterations ?? 0 }
     public var wHatFrobenius: T? { wHat.map(frobeniusNorm) }
     /// Row sums of `W_hat` (Q values, each over P).
