@@ -63,7 +63,7 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         let normalizedF = normF.normalizeTraining(f)
         let normalizedG = normG.normalizeTraining(g)
         let svd: ThinSVD<T>
-        do { svd = try thinSVD(normalizedG) } catch { throw RegBNError.decompositionFailed("\(error)") }
+        do { svd = try withBLASThreads(1) { try thinSVD(normalizedG) } } catch { throw RegBNError.decompositionFailed("\(error)") }
         let spectrum = StepSpectrum(raw: svd.s, thresholded: threshold(svd.s))
         let objective = spectrum.objective
 
@@ -82,7 +82,8 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         }
 
         let coefficients = try ridgeCoefficients(singularValues: spectrum.thresholded, lambda: lambda)
-        let wHat = ridgeProjection(svd: svd, coefficients: coefficients, normalizedF: normalizedF)
+        let factors = RidgeFactors(svd: svd, coefficients: coefficients, normalizedF: normalizedF)
+        let wHat = factors.wHat
         let update = projection.update(with: wHat, epoch: epoch, beta1: configuration.beta1,
                                        beta2: configuration.beta2, momentum: configuration.momentum)
         let countBefore = lambdaHistory.count
@@ -91,12 +92,12 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         lambdaHistory.append(appended, keep: stepsPerEpoch)
 
         // Training output: raw f minus raw g through this batch's W_hat (quirks 4 and 6).
-        let (fOut, gOut) = outputs(f: f, g: g, w: wHat)
+        let (fOut, gOut) = outputs(f: f, g: g, mapped: factors.apply(to: g))
         return TrainingStepResult(
             f: fOut, g: gOut, returnedInputs: false, epoch: epoch, lambdaSource: source, lambda: lambda,
             lambdaAppended: appended, fallback: lambda == 0, historyCountBefore: countBefore, historyMedianBefore: medianBefore, spectrum: spectrum,
             objectiveAtLambda: lambda == 0 ? nil : try objective.value(at: lambda), update: update, wHat: wHat,
-            wFrobeniusAfter: frobeniusNorm(projection.w))
+            wFrobeniusAfter: update.wFrobeniusAfter)
     }
 
     /// One inference forward (`is_training=False`): `f − g·W` with the running W,
@@ -107,7 +108,7 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         if containsNaN(f) || containsNaN(g) { return InferenceResult(f: f, g: g, returnedInputs: true) }
         try rejectInfinity(f, "f")
         try rejectInfinity(g, "g")
-        let (fOut, gOut) = outputs(f: f, g: g, w: projection.w)
+        let (fOut, gOut) = outputs(f: f, g: g, mapped: product(g, projection.w))
         return InferenceResult(f: fOut, g: gOut, returnedInputs: false)
     }
 
@@ -124,9 +125,9 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         return s.map { $0 > threshold ? $0 : floor }
     }
 
-    private func outputs(f: Matrix<T>, g: Matrix<T>, w: Matrix<T>) -> (Matrix<T>, Matrix<T>) {
-        var residual = f
-        matmulAccumulate(g, w, into: &residual, alpha: -1, beta: 1)
+    /// `f − mapped` (mapped = raw g through W) and g, output-normalised when configured.
+    private func outputs(f: Matrix<T>, g: Matrix<T>, mapped: Matrix<T>) -> (Matrix<T>, Matrix<T>) {
+        let residual = difference(f, mapped)
         guard configuration.normalizeOutput else { return (residual, g) }
         let eps = configuration.layerNormEps
         return (layerNormRows(residual, eps: eps), layerNormRows(g, eps: eps))
@@ -145,11 +146,24 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         }
     }
 
-    private func containsNaN(_ x: Matrix<T>) -> Bool { x.storage.contains { $0.isNaN } }
+    private func containsNaN(_ x: Matrix<T>) -> Bool { nonFiniteScan(x.storage).hasNaN }
 
     private func rejectInfinity(_ x: Matrix<T>, _ name: String) throws {
-        if let index = x.storage.firstIndex(where: { $0.isInfinite }) {
+        if let index = nonFiniteScan(x.storage).firstInfinity {
             throw RegBNError.infiniteInput(modality: name, row: index / x.columns, column: index % x.columns)
         }
     }
+}
+
+/// Whether `values` hold NaN, and where the first ±infinity is (one pass).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+@inline(never)
+func nonFiniteScan<T: LinalgScalar>(_ values: [T]) -> (hasNaN: Bool, firstInfinity: Int?) {
+    var hasNaN = false
+    var firstInfinity: Int?
+    for i in values.indices where !values[i].isFinite {
+        if values[i].isNaN { hasNaN = true } else if firstInfinity == nil { firstInfinity = i }
+    }
+    return (hasNaN, firstInfinity)
 }

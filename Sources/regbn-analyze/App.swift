@@ -1,5 +1,7 @@
 import Foundation
+import Diagnostics
 import HDF5IO
+import RegBN
 
 /// Runs one invocation and turns every outcome into the SPEC's exit codes:
 /// help and version on stdout, everything else that goes wrong on stderr.
@@ -30,8 +32,19 @@ enum App {
             Console.out("\(HelpText.toolName) \(ToolVersion.current)\n")
         case .inspect(let options):
             try InspectCommand(options: options).run()
-        case .normalize, .audit, .dependence, .spectrum, .channels, .demo:
-            throw UnavailableCommand(invocation: invocation)
+        case .normalize(let options):
+            try NormalizeCommand(options: options, arguments: arguments).run()
+        case .audit(let options):
+            let result = try AuditCommand(options: options, arguments: arguments).run()
+            Console.out(AuditSummaryText.render(result))
+        case .dependence(let options):
+            Console.out(try DependenceCommand(options: options, arguments: arguments).run())
+        case .spectrum(let options):
+            Console.out(try SpectrumCommand(options: options, arguments: arguments).run())
+        case .channels(let options):
+            Console.out(try ChannelsCommand(options: options, arguments: arguments).run())
+        case .demo(let options):
+            Console.out(try DemoCommand(options: options, arguments: arguments).run())
         }
     }
 
@@ -53,6 +66,15 @@ enum App {
             }
         case let input as InputError:
             return (.badInput, "Error: \(input)\n")
+        case let regbn as RegBNError:
+            switch regbn {
+            case .invalidConfiguration: return (.usage, "Error: \(regbn)\n")
+            case .decompositionFailed: return (.failure, "Error: \(regbn)\n")
+            default: return (.badInput, "Error: \(regbn)\n")
+            }
+        case let diagnostics as DiagnosticsError:
+            if case .invalidSetting = diagnostics { return (.usage, "Error: \(diagnostics)\n") }
+            return (.badInput, "Error: \(diagnostics)\n")
         default:
             return (.failure, "Error: \(error)\n")
         }

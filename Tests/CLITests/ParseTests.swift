@@ -17,8 +17,12 @@ import Testing
         }
         #expect(options.f == DatasetArgument(file: "a.h5", path: "/f"))
         #expect(options.regbn.batchSize == 50 && options.regbn.epochs == 2)
-        #expect(options.regbn.normalizeInput && options.regbn.normalizeOutput && options.regbn.affine)
-        #expect(options.regbn.beta1 == 0.9 && options.regbn.beta2 == 0.99 && options.regbn.momentum == 0.02)
+        let official = OptionGroups.officialDefaults
+        #expect(options.regbn.normalizeInput == official.normalizeInput)
+        #expect(options.regbn.normalizeOutput == official.normalizeOutput && options.regbn.affine == official.affine)
+        #expect(options.regbn.sigmaThr == official.sigmaThr && options.regbn.sigmaMin == official.sigmaMin)
+        #expect(options.regbn.beta1 == official.beta1 && options.regbn.beta2 == official.beta2)
+        #expect(options.regbn.momentum == official.momentum)
         #expect(options.regbn.precision == .float64 && options.regbn.lambdaSolver == .lbfgs)
         #expect(options.regbn.shuffleSeed == nil && options.regbn.lambdaFrom == nil)
         #expect(options.diagnostics.maxSamples == 5000 && options.diagnostics.sigmaX == nil)

@@ -8,3 +8,15 @@ enum InputPair {
         }
     }
 }
+
+extension InputPair {
+    /// Evaluation data must have the per-sample shape the model was trained on.
+    static func requireSameSampleShape(_ eval: FeatureInput, as train: FeatureInput) throws {
+        guard eval !== train else { return }
+        guard Array(eval.shape.dropFirst()) == Array(train.shape.dropFirst()) else {
+            throw InputError(
+                "--\(eval.role) \(eval.argument) has samples of shape \(Array(eval.shape.dropFirst())), but the "
+                    + "training data --\(train.role) \(train.argument) has \(Array(train.shape.dropFirst())).")
+        }
+    }
+}

@@ -12,16 +12,16 @@ struct RegBNSettings: Sendable, Equatable {
     var epochs: Int
     var shuffleSeed: UInt64?
     var layout: FeatureLayout
-    var normalizeInput = true
-    var normalizeOutput = true
-    var affine = true
-    var sigmaThr = 0.0
-    var sigmaMin = 0.0
-    var beta1 = 0.9
-    var beta2 = 0.99
-    var momentum = 0.02
-    var precision = Precision.float64
-    var lambdaSolver = LambdaSolverChoice.lbfgs
+    var normalizeInput: Bool
+    var normalizeOutput: Bool
+    var affine: Bool
+    var sigmaThr: Double
+    var sigmaMin: Double
+    var beta1: Double
+    var beta2: Double
+    var momentum: Double
+    var precision: Precision
+    var lambdaSolver: LambdaSolverChoice
     var lambdaFrom: DatasetArgument?
 }
 
@@ -93,6 +93,7 @@ struct ChannelsOptions: Sendable, Equatable {
 struct DemoOptions: Sendable, Equatable {
     var out: String
     var epochs: Int
+    var permutations = 200
     var force = false
     var quiet = false
 }

@@ -91,6 +91,8 @@ extension Subcommand {
                 options: [
                     OptionSpec("out", .string, valueName: "dir", default: "demo-report", help: "Report directory to create."),
                     OptionSpec("epochs", .integer(minimum: 1), valueName: "e", default: "2", help: "Training epochs to emulate."),
+                    OptionSpec("permutations", .integer(minimum: 0), valueName: "r", default: "200",
+                               help: "Permutations for the HSIC and dCor permutation tests (0: gamma approximation only)."),
                     OptionGroups.force, OptionGroups.quiet,
                 ])
         }

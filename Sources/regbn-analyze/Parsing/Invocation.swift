@@ -80,7 +80,7 @@ private func invocation(_ sub: Subcommand, _ p: ParsedArguments) throws(UsageErr
             x: p.dataset("x")!, batchSize: p.int("batch-size")!,
             layout: p.choice("layout", as: FeatureLayout.self)!, report: report, quiet: p.flag("quiet")))
     case .demo:
-        return .demo(DemoOptions(out: p.string("out")!, epochs: p.int("epochs")!,
+        return .demo(DemoOptions(out: p.string("out")!, epochs: p.int("epochs")!, permutations: p.int("permutations")!,
                                  force: p.flag("force"), quiet: p.flag("quiet")))
     }
 }

@@ -1,3 +1,5 @@
+import RegBN
+
 /// Option groups shared by several subcommands (argument-parser's
 /// `@OptionGroup`): one definition, one help text, one default each.
 enum OptionGroups {
@@ -17,6 +19,10 @@ enum OptionGroups {
         OptionSpec("batch-size", .integer(minimum: 1), valueName: "b", required: true, help: help)
     }
 
+    /// The official module's defaults, taken from the library so that the
+    /// command line and `RegBNConfiguration` cannot disagree.
+    static let officialDefaults = RegBNConfiguration(fChannels: 1, gChannels: 1)
+
     /// Every setting of the official RegBN module (kebab-case names, official
     /// defaults) plus this tool's training-emulation and solver choices.
     static let regbn: [OptionSpec] = [
@@ -26,17 +32,17 @@ enum OptionGroups {
         OptionSpec("shuffle", .seed, valueName: "seed",
                    help: "Shuffle the training samples each epoch with this seed (default: file order)."),
         layout,
-        OptionSpec("normalize-input", .boolean, default: "true",
+        OptionSpec("normalize-input", .boolean, default: String(officialDefaults.normalizeInput),
                    help: "Normalise the inputs (BatchNorm over channels for 2-3 spatial dims, else LayerNorm)."),
-        OptionSpec("normalize-output", .boolean, default: "true", help: "LayerNorm both outputs."),
-        OptionSpec("affine", .boolean, default: "true", help: "Give the normalisation layers affine parameters (initial identity)."),
-        OptionSpec("sigma-thr", .real(positive: false), valueName: "x", default: "0.0",
+        OptionSpec("normalize-output", .boolean, default: String(officialDefaults.normalizeOutput), help: "LayerNorm both outputs."),
+        OptionSpec("affine", .boolean, default: String(officialDefaults.affine), help: "Give the normalisation layers affine parameters (initial identity)."),
+        OptionSpec("sigma-thr", .real(positive: false), valueName: "x", default: String(officialDefaults.sigmaThr),
                    help: "Relative threshold: singular values <= sigma-thr * max are replaced by sigma-min."),
-        OptionSpec("sigma-min", .real(positive: false), valueName: "x", default: "0.0",
+        OptionSpec("sigma-min", .real(positive: false), valueName: "x", default: String(officialDefaults.sigmaMin),
                    help: "Replacement for thresholded singular values."),
-        OptionSpec("beta1", .unitInterval, valueName: "x", default: "0.9", help: "First-moment decay of the running-W blend."),
-        OptionSpec("beta2", .unitInterval, valueName: "x", default: "0.99", help: "Second-moment decay of the running-W blend."),
-        OptionSpec("momentum", .real(positive: false), valueName: "x", default: "0.02", help: "Step size of the running-W blend."),
+        OptionSpec("beta1", .unitInterval, valueName: "x", default: String(officialDefaults.beta1), help: "First-moment decay of the running-W blend."),
+        OptionSpec("beta2", .unitInterval, valueName: "x", default: String(officialDefaults.beta2), help: "Second-moment decay of the running-W blend."),
+        OptionSpec("momentum", .real(positive: false), valueName: "x", default: String(officialDefaults.momentum), help: "Step size of the running-W blend."),
         OptionSpec("precision", .choice(["float32", "float64"]), default: "float64",
                    help: "Arithmetic precision; float32 follows the official code's float32 numerics."),
         OptionSpec("lambda-solver", .choice(["lbfgs", "root"]), valueName: "solver", default: "lbfgs",

@@ -1,0 +1,39 @@
+import Diagnostics
+import Linalg
+
+/// The dependence statistics of one stage (raw or after RegBN).
+struct StageMeasurement {
+    let stage: String
+    let hsic: GaussianHSICResult
+    let linear: LinearCKAResult
+    let dcor: DistanceCorrelationResult
+    let crosscorr: ChannelCorrelationResult
+    /// Rows behind the cross-correlation (every sample, not the subsample).
+    let crosscorrSamples: Int
+}
+
+/// Runs every dependence statistic with one set of settings and one reused
+/// n×n workspace.
+struct DependenceSuite {
+    let settings: DiagnosticSettings
+    let workspace = KernelWorkspace()
+
+    var permutation: PermutationSettings? {
+        settings.permutations > 0 ? PermutationSettings(permutations: settings.permutations, seed: settings.seed) : nil
+    }
+
+    func measure(stage: String, x: StageSamples, y: StageSamples) throws -> StageMeasurement {
+        let xs = x.subsampleMatrix, ys = y.subsampleMatrix
+        // Rows are already the subsample; the libraries must not thin them again.
+        let cap = max(xs.rows, 1)
+        let hsic = try GaussianHSIC(bandwidthX: settings.sigmaX.map(Bandwidth.fixed) ?? .medianHeuristic,
+                                    bandwidthY: settings.sigmaY.map(Bandwidth.fixed) ?? .medianHeuristic,
+                                    maxSamples: cap, permutation: permutation)(xs, ys, workspace: workspace)
+        let linear = try LinearCKA()(xs, ys)
+        let dcor = try DistanceCorrelation(maxSamples: cap, permutation: permutation)(xs, ys, workspace: workspace)
+        let crosscorr = try ChannelCorrelation()(x.channelMatrix, channelsX: x.channels,
+                                                 y.channelMatrix, channelsY: y.channels)
+        return StageMeasurement(stage: stage, hsic: hsic, linear: linear, dcor: dcor, crosscorr: crosscorr,
+                                crosscorrSamples: x.channelMatrix.rows)
+    }
+}

@@ -1,0 +1,41 @@
+import Diagnostics
+import Linalg
+import RegBN
+
+/// One training step's spectrum and λ robustness, as batches.csv reports it.
+struct BatchRecord {
+    let epoch: Int
+    let step: Int
+    /// λ the step used; NaN after a fallback or for a passed-through NaN batch.
+    let lambda: Double
+    let lambdaRoot: Double?
+    let stability: LambdaStability
+    let solverIterations: Int
+    let fallback: Bool
+    let spectrum: SpectrumSummary
+
+    var flags: [SpectrumFlag] { Array(Set(spectrum.flags + stability.flags)).sorted() }
+
+    /// The normalised g batch's singular values as the method saw them, the
+    /// exact root of the same λ objective, and their gap.
+    init<T: LinalgScalar>(_ result: TrainingStepResult<T>, step: Int, batchSize: Int, gFeatures: Int,
+                          precision: WorkingPrecision) {
+        epoch = result.epoch
+        self.step = step
+        fallback = result.fallback
+        solverIterations = result.lbfgsIterations
+        let used = result.lambda.map { Double($0) } ?? .nan
+        lambda = result.fallback ? .nan : used
+        if let spectrum = result.spectrum {
+            lambdaRoot = RootLambdaSolver.exactRoot(spectrum.objective).lambda
+            self.spectrum = SpectrumSummary(singularValues: spectrum.raw.map { Double($0) }, rows: batchSize,
+                                            columns: gFeatures, illConditionedThreshold: precision.illConditionedThreshold)
+        } else {
+            // A batch holding NaN is passed through: no spectrum exists.
+            lambdaRoot = nil
+            self.spectrum = SpectrumSummary(singularValues: [.nan], rows: batchSize, columns: gFeatures,
+                                            illConditionedThreshold: precision.illConditionedThreshold)
+        }
+        stability = LambdaStability(official: lambda, root: lambdaRoot, fallback: fallback)
+    }
+}
