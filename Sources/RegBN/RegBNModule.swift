@@ -52,8 +52,9 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         let (scanF, scanG) = (nonFiniteScan(f.storage), nonFiniteScan(g.storage))
         if scanF.hasNaN || scanG.hasNaN {
             return TrainingStepResult(f: f, g: g, returnedInputs: true, epoch: epoch, lambdaSource: nil, lambda: nil,
-                                      lambdaAppended: nil, fallback: false, historyCountBefore: lambdaHistory.count, historyMedianBefore: nil,
-                                      spectrum: nil, objectiveAtLambda: nil, update: nil, wHat: nil, wFrobeniusAfter: nil)
+                                      lambdaAppended: nil, fallback: false, historyCountBefore: lambdaHistory.count,
+                                      historyMedianBefore: nil, spectrum: nil, objectiveAtLambda: nil, update: nil,
+                                      wHat: nil, wFrobeniusAfter: nil)
         }
         try rejectInfinity(scanF, f, "f")
         try rejectInfinity(scanG, g, "g")
@@ -61,8 +62,11 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
             throw RegBNError.invalidLambdaSchedule("λ = \(value) at epoch \(epoch); replayed λ's must be finite and ≥ 0")
         }
 
-        let normalizedF = normF.normalizeTraining(f)
-        let normalizedG = normG.normalizeTraining(g)
+        // Normalisers run on copies that replace the state only once the step succeeded,
+        // so a thrown error leaves the module as it was.
+        var (nextNormF, nextNormG) = (normF, normG)
+        let normalizedF = nextNormF.normalizeTraining(f)
+        let normalizedG = nextNormG.normalizeTraining(g)
         let svd: ThinSVD<T>
         do { svd = try withBLASThreads(1) { try thinSVD(normalizedG) } } catch { throw RegBNError.decompositionFailed("\(error)") }
         let spectrum = StepSpectrum(raw: svd.s, thresholded: threshold(svd.s))
@@ -85,6 +89,8 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         let coefficients = try ridgeCoefficients(singularValues: spectrum.thresholded, lambda: lambda)
         let factors = RidgeFactors(svd: svd, coefficients: coefficients, normalizedF: normalizedF)
         let wHat = factors.wHat
+        let objectiveAtLambda = lambda == 0 ? nil : try objective.value(at: lambda)
+        (normF, normG) = (nextNormF, nextNormG)
         let update = projection.update(with: wHat, epoch: epoch, beta1: configuration.beta1,
                                        beta2: configuration.beta2, momentum: configuration.momentum)
         let countBefore = lambdaHistory.count
@@ -96,9 +102,9 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         let (fOut, gOut) = outputs(f: f, g: g, mapped: factors.apply(to: g))
         return TrainingStepResult(
             f: fOut, g: gOut, returnedInputs: false, epoch: epoch, lambdaSource: source, lambda: lambda,
-            lambdaAppended: appended, fallback: lambda == 0, historyCountBefore: countBefore, historyMedianBefore: medianBefore, spectrum: spectrum,
-            objectiveAtLambda: lambda == 0 ? nil : try objective.value(at: lambda), update: update, wHat: wHat,
-            wFrobeniusAfter: update.wFrobeniusAfter)
+            lambdaAppended: appended, fallback: lambda == 0, historyCountBefore: countBefore,
+            historyMedianBefore: medianBefore, spectrum: spectrum, objectiveAtLambda: objectiveAtLambda, update: update,
+            wHat: wHat, wFrobeniusAfter: update.wFrobeniusAfter)
     }
 
     /// One inference forward (`is_training=False`): `f − g·W` with the running W,
