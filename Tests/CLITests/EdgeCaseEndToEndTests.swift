@@ -54,3 +54,36 @@ import TestSupport
         #expect(a.f.shape == [400, 64])
     }
 }
+
+/// `--eval-f/--eval-g`: inference runs on other samples with the trained state.
+@Suite struct EvaluationDataEndToEndTests {
+    @Test func evaluationSamplesGetTheTrainedTransform() throws {
+        let directory = try TestPaths.temporaryDirectory("eval")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fixturePath = TestPaths.fixture("conv_maps.h5").path
+        let fixture = try HDF5File.open(fixturePath)
+        let f = try fixture.readFeatures("/f", as: Float.self, samples: 0..<120)
+        let g = try fixture.readFeatures("/g", as: Float.self, samples: 0..<120)
+        let evalPath = directory.appendingPathComponent("eval.h5").path
+        let writer = try HDF5Writer(creating: evalPath)
+        try writer.write("/f", shape: f.shape, values: f.storage)
+        try writer.write("/g", shape: g.shape, values: g.storage)
+        try writer.commit()
+        let common = ["normalize", "--f", "\(fixturePath):/f", "--g", "\(fixturePath):/g", "--batch-size", "50",
+                      "--epochs", "2", "--normalize-input", "true", "--quiet"]
+        let full = directory.appendingPathComponent("full.h5").path
+        let subset = directory.appendingPathComponent("subset.h5").path
+        #expect(try ToolRunner.run(common + ["--out", full]).status == 0)
+        let run = try ToolRunner.run(common + ["--eval-f", "\(evalPath):/f", "--eval-g", "\(evalPath):/g", "--out", subset])
+        #expect(run.status == 0, "\(run.stderr)")
+        // Eval-mode outputs depend on each sample and the trained state only.
+        let all = try HDF5File.open(full).readArray("/f", as: Double.self)
+        let part = try HDF5File.open(subset).readArray("/f", as: Double.self)
+        #expect(part.shape == [120, 32])
+        #expect(Array(all.storage.prefix(part.storage.count)) == part.storage)
+
+        let mismatched = try ToolRunner.run(common + ["--eval-f", "\(evalPath):/g", "--eval-g", "\(evalPath):/g",
+                                                      "--out", directory.appendingPathComponent("bad.h5").path])
+        #expect(mismatched.status == 3 && mismatched.stderr.contains("--eval-f"), "\(mismatched.stderr)")
+    }
+}
