@@ -5,6 +5,9 @@
 #define CHDF5_SHIM_H
 
 #include <hdf5.h>
+// zlib decodes HDF5's deflate filter when HDF5IO reads compressed chunks on
+// several threads (H5Dread_chunk + inflate); libhdf5 itself links it too.
+#include <zlib.h>
 
 #define CHDF5_SHIM static inline __attribute__((__always_inline__))
 

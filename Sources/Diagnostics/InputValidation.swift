@@ -32,4 +32,15 @@ enum InputValidation {
             throw DiagnosticsError.invalidSetting(name: name, value: "\(value)", requirement: "must be at least 1")
         }
     }
+
+    /// At least one full batch of at least one feature. Non-finite values are
+    /// not an error here: spectra flag such batches and go on with the others.
+    static func checkBatches(_ m: Matrix<Double>, batchSize: Int) throws {
+        try requirePositive(batchSize, "batch size")
+        guard m.columns > 0 else { throw DiagnosticsError.noFeatures(operand: "x", shape: shape(m)) }
+        guard m.rows >= batchSize else {
+            throw DiagnosticsError.tooFewSamples(statistic: "a spectrum with batches of \(batchSize)",
+                                                 needed: batchSize, got: m.rows)
+        }
+    }
 }

@@ -21,14 +21,7 @@ public struct SpectrumAnalysis: Sendable {
     /// `non-finite` rather than stopping the others.
     /// - Throws: `DiagnosticsError` when there is not one full batch or no feature.
     public func callAsFunction(_ x: Matrix<Double>) throws -> [SpectrumSummary] {
-        try InputValidation.requirePositive(batchSize, "batch size")
-        guard x.columns > 0 else {
-            throw DiagnosticsError.noFeatures(operand: "x", shape: InputValidation.shape(x))
-        }
-        guard x.rows >= batchSize else {
-            throw DiagnosticsError.tooFewSamples(statistic: "a spectrum with batches of \(batchSize)",
-                                                 needed: batchSize, got: x.rows)
-        }
+        try InputValidation.checkBatches(x, batchSize: batchSize)
         return try (0..<(x.rows / batchSize)).map { b in
             let batch = x.rows((b * batchSize)..<((b + 1) * batchSize))
             let values = batch.storage.allSatisfy(\.isFinite) ? try singularValues(batch) : [.nan]

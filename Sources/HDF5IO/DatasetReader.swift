@@ -1,7 +1,9 @@
 import CHDF5
+import Foundation
 
 /// An open dataset checked for reading into `kind`: element type convertible,
-/// filters available, dataspace not null. Callers hold the lock.
+/// filters available, dataspace not null. Created under the lock; `read`
+/// takes the lock itself (the parallel chunk path must not run under it).
 final class DatasetReader {
     let site: Site
     let dataset: DatasetHandle
@@ -9,6 +11,8 @@ final class DatasetReader {
     let shape: [Int]
     let elementType: ElementType
     let kind: HDF5ElementKind
+    /// Set for gzip/shuffle chunked data already in the native type.
+    private let parallel: ParallelChunkReader?
 
     init(file: HDF5File, path: String, kind: HDF5ElementKind) throws {
         let path = HDF5Path.normalize(path)
@@ -24,6 +28,7 @@ final class DatasetReader {
                 fix: "Write the array itself, e.g. create_dataset(name, data=x)")
         }
         self.shape = shape
+        parallel = try ParallelChunkReader.make(dataset: dataset, shape: shape, kind: kind, site)
     }
 
     private static func requireConvertible(_ type: ElementType, to kind: HDF5ElementKind, _ site: Site) throws {
@@ -73,12 +78,24 @@ final class DatasetReader {
     }
 
     /// Reads whole samples (a hyperslab along axis 0, or everything when
-    /// `samples` is nil) straight into `buffer`, letting HDF5 convert the file
-    /// type to the native one. When no conversion is needed HDF5 reads
-    /// contiguous data directly into `buffer`, without an intermediate copy.
+    /// `samples` is nil) straight into `buffer`. Compressed chunks are decoded
+    /// on every core when possible; otherwise HDF5 converts the file type to
+    /// the native one, and when no conversion is needed it reads contiguous
+    /// data directly into `buffer`, without an intermediate copy.
     func read<T: HDF5Scalar>(samples: Range<Int>?, into buffer: UnsafeMutableBufferPointer<T>) throws {
         precondition(T.elementKind == kind)
         guard buffer.count > 0 else { return }
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        if let parallel, let range = samples ?? (shape.isEmpty ? nil : 0..<sampleCount), threads > 1,
+            parallel.chunkOrigins(samples: range).count > 1
+        {
+            try parallel.read(samples: range, into: UnsafeMutableRawBufferPointer(buffer), threads: threads)
+            return
+        }
+        try HDF5Library.locked { try hdf5Read(samples: samples, into: buffer) }
+    }
+
+    private func hdf5Read<T: HDF5Scalar>(samples: Range<Int>?, into buffer: UnsafeMutableBufferPointer<T>) throws {
         guard let samples, !(samples.lowerBound == 0 && samples.upperBound == sampleCount) else {
             try site.check(
                 H5Dread(

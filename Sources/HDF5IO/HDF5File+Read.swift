@@ -7,13 +7,11 @@ extension HDF5File {
     /// - Throws: `HDF5Error` (`datasetNotFound`, `notADataset`,
     ///   `unsupportedType`, `filterUnavailable`, `readFailed`, ...).
     public func readArray<T: HDF5Scalar>(_ path: String, as: T.Type) throws -> FeatureArray<T> {
-        try HDF5Library.locked {
-            let reader = try DatasetReader(file: self, path: path, kind: T.elementKind)
-            let storage: [T] = try Self.allocate(reader.shape.reduce(1, *)) { buffer in
-                try reader.read(samples: nil, into: buffer)
-            }
-            return FeatureArray(shape: reader.shape, storage: storage)
+        let reader = try HDF5Library.locked { try DatasetReader(file: self, path: path, kind: T.elementKind) }
+        let storage: [T] = try Self.allocate(reader.shape.reduce(1, *)) { buffer in
+            try reader.read(samples: nil, into: buffer)
         }
+        return FeatureArray(shape: reader.shape, storage: storage)
     }
 
     /// Reads features: axis 0 is samples (at least one), optionally only
@@ -22,19 +20,17 @@ extension HDF5File {
     public func readFeatures<T: HDF5Scalar>(
         _ path: String, as: T.Type, samples: Range<Int>? = nil, layout: FeatureLayout = .nchw
     ) throws -> FeatureArray<T> {
-        try HDF5Library.locked {
-            let reader = try DatasetReader(file: self, path: path, kind: T.elementKind)
-            try reader.requireFeatureShape()
-            let range = try reader.validate(samples: samples)
-            let fileShape = [range.count] + reader.shape.dropFirst()
-            let values: [T] = try Self.allocate(fileShape.reduce(1, *)) { buffer in
-                try reader.read(samples: range, into: buffer)
-            }
-            guard layout == .nhwc else { return FeatureArray(shape: fileShape, storage: values) }
-            return FeatureArray(
-                shape: ChannelsLast.nchwShape(fileShape),
-                storage: ChannelsLast.toChannelsFirst(values, fileShape: fileShape))
+        let reader = try HDF5Library.locked { try DatasetReader(file: self, path: path, kind: T.elementKind) }
+        try reader.requireFeatureShape()
+        let range = try reader.validate(samples: samples)
+        let fileShape = [range.count] + reader.shape.dropFirst()
+        let values: [T] = try Self.allocate(fileShape.reduce(1, *)) { buffer in
+            try reader.read(samples: range, into: buffer)
         }
+        guard layout == .nhwc else { return FeatureArray(shape: fileShape, storage: values) }
+        return FeatureArray(
+            shape: ChannelsLast.nchwShape(fileShape),
+            storage: ChannelsLast.toChannelsFirst(values, fileShape: fileShape))
     }
 
     /// An array of `count` elements left for `fill` to initialise; skipping

@@ -99,14 +99,12 @@ public final class SampleBatches<T: HDF5Scalar>: Sequence {
         let count = samples.count * featuresPerSample
         let batchFileShape = [samples.count] + fileShape.dropFirst()
         let transpose = layout == .nhwc && ChannelsLast.needsTranspose(fileShape)
-        try HDF5Library.locked {
-            if transpose {
-                Self.resize(&buffers.fileOrder, to: count)
-                try buffers.fileOrder.withUnsafeMutableBufferPointer { try reader.read(samples: samples, into: $0) }
-            } else {
-                Self.resize(&buffers.values, to: count)
-                try buffers.values.withUnsafeMutableBufferPointer { try reader.read(samples: samples, into: $0) }
-            }
+        if transpose {
+            Self.resize(&buffers.fileOrder, to: count)
+            try buffers.fileOrder.withUnsafeMutableBufferPointer { try reader.read(samples: samples, into: $0) }
+        } else {
+            Self.resize(&buffers.values, to: count)
+            try buffers.values.withUnsafeMutableBufferPointer { try reader.read(samples: samples, into: $0) }
         }
         if transpose {
             Self.resize(&buffers.values, to: count)

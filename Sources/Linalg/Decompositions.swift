@@ -8,6 +8,8 @@ public struct ThinSVD<T: LinalgScalar>: Sendable {
     public let vt: Matrix<T>
 }
 
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 private func requireFinite<T: LinalgScalar>(_ a: Matrix<T>, _ routine: String) throws {
     for v in a.storage where !v.isFinite { throw LinalgError.nonFinite(routine: routine) }
 }
@@ -21,6 +23,8 @@ private func check(_ info: Int32, _ routine: String) throws {
 ///
 /// - Throws: `LinalgError.nonFinite` on NaN/±inf, `.didNotConverge` if LAPACK fails.
 /// - Complexity: O(m·n·min(m, n)).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 public func thinSVD<T: LinalgScalar>(_ a: Matrix<T>) throws -> ThinSVD<T> {
     try requireFinite(a, "gesdd")
     let m = a.rows, n = a.columns, k = min(m, n)
@@ -37,6 +41,8 @@ public func thinSVD<T: LinalgScalar>(_ a: Matrix<T>) throws -> ThinSVD<T> {
 }
 
 /// Singular values only (descending), `min(rows, columns)` of them.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 public func singularValues<T: LinalgScalar>(_ a: Matrix<T>) throws -> [T] {
     try requireFinite(a, "gesdd")
     let k = min(a.rows, a.columns)
@@ -51,6 +57,8 @@ public func singularValues<T: LinalgScalar>(_ a: Matrix<T>) throws -> [T] {
 }
 
 /// Eigenvalues (ascending) of a symmetric matrix, by `?syevd`; only the upper triangle is read.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 public func symmetricEigenvalues<T: LinalgScalar>(_ a: Matrix<T>) throws -> [T] {
     precondition(a.rows == a.columns, "symmetricEigenvalues needs a square matrix")
     try requireFinite(a, "syevd")
@@ -63,6 +71,8 @@ public func symmetricEigenvalues<T: LinalgScalar>(_ a: Matrix<T>) throws -> [T] 
 
 /// Eigen-decomposition of a symmetric matrix: ascending eigenvalues and, row i
 /// of `vectors`, the unit eigenvector of eigenvalue i.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 public func symmetricEigen<T: LinalgScalar>(_ a: Matrix<T>) throws -> (values: [T], vectors: Matrix<T>) {
     precondition(a.rows == a.columns, "symmetricEigen needs a square matrix")
     try requireFinite(a, "syevd")

@@ -1,6 +1,8 @@
 /// `alpha · op(a) · op(b)` where `op` transposes when asked (BLAS `gemm`).
 ///
 /// - Complexity: O(m·n·k) flops, run by OpenBLAS with `BLAS.threadCount` threads.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 public func matmul<T: LinalgScalar>(_ a: Matrix<T>, _ b: Matrix<T>,
                                     transposeA: Bool = false, transposeB: Bool = false,
                                     alpha: T = 1) -> Matrix<T> {
@@ -17,6 +19,8 @@ public func matmul<T: LinalgScalar>(_ a: Matrix<T>, _ b: Matrix<T>,
 }
 
 /// `c ← alpha · op(a) · op(b) + beta · c`, reusing `c`'s storage (no allocation).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 public func matmulAccumulate<T: LinalgScalar>(_ a: Matrix<T>, _ b: Matrix<T>, into c: inout Matrix<T>,
                                               transposeA: Bool = false, transposeB: Bool = false,
                                               alpha: T = 1, beta: T = 0) {
@@ -30,6 +34,8 @@ public func matmulAccumulate<T: LinalgScalar>(_ a: Matrix<T>, _ b: Matrix<T>, in
 }
 
 /// The Gram matrix `X·Xᵀ` (rows × rows), symmetric, computed once per pair by `syrk`.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 public func gram<T: LinalgScalar>(_ x: Matrix<T>) -> Matrix<T> {
     var c = Matrix<T>(rows: x.rows, columns: x.rows)
     guard x.rows > 0, x.columns > 0 else { return c }

@@ -33,6 +33,8 @@ public struct LambdaObjective<T: LinalgScalar>: Sendable, Equatable {
     }
 
     /// `(h(λ), h′(λ))` with the module-dtype `s² + λ`, accumulated in Double.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func hAndDerivative(_ lambda: T) throws -> (h: Double, dh: Double) {
         var h = 0.0, dh = 0.0
         for i in singularValues.indices {

@@ -6,6 +6,9 @@
 
 /// LayerNorm over all columns of each row (biased variance):
 /// `y = (x − mean(x)) / √(var(x) + eps)`.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+@inline(never)
 func layerNormRows<T: LinalgScalar>(_ x: Matrix<T>, eps: Double) -> Matrix<T> {
     var out = x
     let n = x.columns
@@ -51,6 +54,9 @@ public struct BatchNormState<T: LinalgScalar>: Sendable, Equatable {
     /// unbiased batch variance.
     ///
     /// `x` is samples × (channels·spatial), channel major within a row.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    @inline(never)
     mutating func normalizeTraining(_ x: Matrix<T>) -> Matrix<T> {
         let channels = runningMean.count
         let spatial = x.columns / channels

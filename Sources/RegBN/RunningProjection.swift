@@ -31,20 +31,19 @@ public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
         public let m: T
         public let v: T
         public let eta: T
+        /// Frobenius norm of W after the blend.
+        public let wFrobeniusAfter: T
     }
 
     mutating func update(with wHat: Matrix<T>, epoch: Int, beta1: Double, beta2: Double, momentum: Double) -> Update {
         precondition(wHat.rows == w.rows && wHat.columns == w.columns, "W_hat shape differs from W")
-        var sum = 0.0
-        for j in w.storage.indices { sum += Double(abs(w.storage[j] - wHat.storage[j])) }
-        let gap = w.storage.isEmpty ? T.nan : T(sum / Double(w.storage.count))
+        let gap = meanAbsoluteDifference(w.storage, wHat.storage)
         m = T(beta1) * m + T(1 - beta1) * gap
         v = T(beta2) * v + T(1 - beta2) * (gap * gap)
         let mHat = m / T(1 - pow(beta1, Double(epoch + 1)))
         let vHat = v / T(1 - pow(beta2, Double(epoch + 1)))
         let eta = T(momentum) * mHat / (vHat.squareRoot() + T(1e-8))
-        let keep = 1 - eta
-        for j in w.storage.indices { w.storage[j] = keep * w.storage[j] + eta * wHat.storage[j] }
-        return Update(l1Gap: gap, m: m, v: v, eta: eta)
+        let squares = blend(&w.storage, keep: 1 - eta, eta: eta, with: wHat.storage)
+        return Update(l1Gap: gap, m: m, v: v, eta: eta, wFrobeniusAfter: T(squares.squareRoot()))
     }
 }

@@ -59,6 +59,9 @@ public struct TrainingStepResult<T: LinalgScalar>: Sendable {
         return nil
     }
     public var trials: [LambdaTrial] { search?.trials ?? [] }
+    /// What the `.root` solver finds on this step's spectrum, whichever solver chose `lambda`
+    /// (the audit's `lambda_root` column); O(k) per residual evaluation.
+    public var rootSolution: LambdaSearchOutcome? { spectrum.map { RootLambdaSolver.solve($0.objective) } }
     public var lbfgsIterations: Int { search?.iterations ?? 0 }
     public var wHatFrobenius: T? { wHat.map(frobeniusNorm) }
     /// Row sums of `W_hat` (Q values, each over P).
@@ -68,11 +71,17 @@ public struct TrainingStepResult<T: LinalgScalar>: Sendable {
 }
 
 /// Sums of each row, accumulated in Double.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+@inline(never)
 public func rowSums<T: LinalgScalar>(_ a: Matrix<T>) -> [T] {
     (0..<a.rows).map { i in T(a.row(i).reduce(0.0) { $0 + Double($1) }) }
 }
 
 /// Sums of each column, accumulated in Double.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+@inline(never)
 public func columnSums<T: LinalgScalar>(_ a: Matrix<T>) -> [T] {
     var sums = [Double](repeating: 0, count: a.columns)
     for i in 0..<a.rows {
@@ -83,6 +92,10 @@ public func columnSums<T: LinalgScalar>(_ a: Matrix<T>) -> [T] {
 
 /// Frobenius norm accumulated in Double (a float32 running sum over millions of
 /// entries would lose digits the fixtures' tolerances do not allow).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+@inline(never)
 public func frobeniusNorm<T: LinalgScalar>(_ a: Matrix<T>) -> T {
-    T(a.storage.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot())
+    let x = a.storage
+    return T(pairwiseSum(x.count) { i in Double(x[i]) * Double(x[i]) }.squareRoot())
 }

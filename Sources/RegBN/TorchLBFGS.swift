@@ -19,6 +19,8 @@ struct TorchLBFGS<T: LinalgScalar> {
         var iterations: Int
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func step(from initial: T, _ closure: (T) throws -> (loss: T, gradient: T)) rethrows -> Outcome {
         var x = initial
         var (lossT, grad) = try closure(x)

@@ -58,6 +58,7 @@ struct FixturePair {
         return expected.maxError(actual).rel
     }
 
+    @discardableResult
     func check(_ path: String, _ actual: Double, sourceLocation: SourceLocation = #_sourceLocation) throws -> Double {
         try check(path, [actual], sourceLocation: sourceLocation)
     }

@@ -76,6 +76,10 @@ def write_layouts(path):
         f.create_dataset("nhwc", data=nhwc, chunks=(2, 4, 5, 2), compression="gzip")
         f.create_dataset("nhwc_as_nchw", data=np.ascontiguousarray(nhwc.transpose(0, 3, 1, 2)))
 
+        sparse = f.create_dataset("sparse_gzip", shape=(10, 6), dtype="<f4", chunks=(3, 4),
+                                  compression="gzip", fillvalue=-1.5)
+        sparse[0:4, :] = layout_values((4, 6))  # chunks of rows 6..9 are never written
+
         f.create_dataset("scalar", data=np.float64(2.5))
         f.create_dataset("no_samples", shape=(0, 4), dtype="<f4")
         f.create_dataset("int8_samples", data=signed_code(12).astype("i1").reshape(4, 3))

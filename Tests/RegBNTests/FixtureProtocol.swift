@@ -111,25 +111,40 @@ func runProtocol<T: LinalgScalar>(_ c: FixtureCase, as _: T.Type, mode: Protocol
             add("train/trial_final_loss", search.trials.map(\.finalLoss) + Array(repeating: nan, count: pad))
             add("train/trial_n_closure_evals", search.trials.map { Double($0.closureEvaluations) } + Array(repeating: -1, count: pad))
         }
-        let spectrum = r.spectrum!
-        add("train/g_nor_singular_values_raw", spectrum.raw.map { Double($0) })
-        add("train/g_nor_singular_values", spectrum.thresholded.map { Double($0) })
-        add("train/objective_grid", try c.gridLambdas.map { Double(try RegBNModule<T>.objective(spectrum, at: $0)) })
-        let u = r.update!
-        add("train/l1_gap", [Double(u.l1Gap)])
-        add("train/adam_m", [Double(u.m)])
-        add("train/adam_v", [Double(u.v)])
-        add("train/eta", [Double(u.eta)])
-        add("train/W_hat_fro", [Double(r.wHatFrobenius!)])
-        add("train/W_fro_after", [Double(r.wFrobeniusAfter!)])
-        add("train/W_hat_row_sums", r.wHatRowSums!.map { Double($0) })
-        add("train/W_hat_col_sums", r.wHatColumnSums!.map { Double($0) })
-        add("train/W_hat", r.wHat!.storage.map { Double($0) })
+        let k = min(b, c.q)
+        let nans = { (n: Int) in [Double](repeating: nan, count: n) }
+        if let spectrum = r.spectrum, let u = r.update, let wHat = r.wHat {
+            add("train/g_nor_singular_values_raw", spectrum.raw.map { Double($0) })
+            add("train/g_nor_singular_values", spectrum.thresholded.map { Double($0) })
+            add("train/objective_grid", try c.gridLambdas.map { Double(try RegBNModule<T>.objective(spectrum, at: $0)) })
+            add("train/l1_gap", [Double(u.l1Gap)])
+            add("train/adam_m", [Double(u.m)])
+            add("train/adam_v", [Double(u.v)])
+            add("train/eta", [Double(u.eta)])
+            add("train/W_hat_fro", [Double(frobeniusNorm(wHat))])
+            add("train/W_fro_after", [Double(u.wFrobeniusAfter)])
+            add("train/W_hat_row_sums", rowSums(wHat).map { Double($0) })
+            add("train/W_hat_col_sums", columnSums(wHat).map { Double($0) })
+            add("train/W_hat", wHat.storage.map { Double($0) })
+            out.spectra.append(StepSpectrum(raw: spectrum.raw.map { Double($0) },
+                                            thresholded: spectrum.thresholded.map { Double($0) }))
+        } else {
+            // A batch returned unchanged (NaN input): nothing was estimated.
+            for key in ["train/l1_gap", "train/adam_m", "train/adam_v", "train/eta", "train/W_hat_fro", "train/W_fro_after"] {
+                add(key, [nan])
+            }
+            add("train/g_nor_singular_values_raw", nans(k))
+            add("train/g_nor_singular_values", nans(k))
+            add("train/objective_grid", nans(c.gridLambdas.count))
+            add("train/W_hat_row_sums", nans(c.q))
+            add("train/W_hat_col_sums", nans(c.p))
+            add("train/W_hat", nans(c.q * c.p))
+            out.spectra.append(StepSpectrum(raw: [], thresholded: []))
+        }
         add("train/f_r", r.f.storage.map { Double($0) })
         add("train/g_out", r.g.storage.map { Double($0) })
         out.lambdas.append(lambda)
         out.fallbacks.append(r.fallback)
-        out.spectra.append(StepSpectrum(raw: spectrum.raw.map { Double($0) }, thresholded: spectrum.thresholded.map { Double($0) }))
     }
     let module = driver.module
     let w = module.projection.w
