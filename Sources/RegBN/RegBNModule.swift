@@ -68,7 +68,7 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         let normalizedF = nextNormF.normalizeTraining(f)
         let normalizedG = nextNormG.normalizeTraining(g)
         let svd: ThinSVD<T>
-        do { svd = try withBLASThreads(1) { try thinSVD(normalizedG) } } catch { throw RegBNError.decompositionFailed("\(error)") }
+        do { svd = try thinSVD(normalizedG) } catch { throw RegBNError.decompositionFailed("\(error)") }
         let spectrum = StepSpectrum(raw: svd.s, thresholded: threshold(svd.s))
         let objective = spectrum.objective
 
