@@ -31,6 +31,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.ticker import FormatStrFormatter  # noqa: E402
 
 # The report tables and the columns each must have (issue 4, "Commands and reports").
 COLUMNS = {
@@ -109,6 +110,12 @@ def batch_flags(batches):
 def plot_spectrum(spectrum, batches):
     """Left: s_i/s_max per batch (log scale); right: cumulative energy, 90 % marked."""
     flagged = batch_flags(batches)
+    keys = list(spectrum.groupby(["epoch", "step"], sort=True, dropna=False).groups)
+    # A flag that every batch carries (features-exceed-batch for conv maps, as a rule)
+    # is a property of the layer, not of a batch: it goes in the title, and the
+    # colours single out the batches that differ.
+    common = set.intersection(*(set(flagged.get(k, ())) for k in keys)) if keys else set()
+    flagged = {k: tuple(f for f in v if f not in common) for k, v in flagged.items()}
     fig, (ax_s, ax_e) = plt.subplots(1, 2, figsize=(10, 4))
     groups = {}  # flag set (or () for clean) → list of (x, s/s_max) and (x, energy) polylines
     for key, batch in spectrum.groupby(["epoch", "step"], sort=True, dropna=False):
@@ -126,11 +133,11 @@ def plot_spectrum(spectrum, batches):
     for i, flags in enumerate(order):
         spectra, energies = groups[flags]
         if flags:
-            colour, width, alpha = FLAG_COLOURS[(i - (() in groups)) % len(FLAG_COLOURS)], 1.2, 0.8
+            colour, width, alpha = FLAG_COLOURS[(i - (() in groups)) % len(FLAG_COLOURS)], 1.6, 0.9
             label = f"flagged {', '.join(flags)} ({len(spectra)})"
         else:
             colour, width, alpha = "#7f7f7f", 0.8, 0.5
-            label = f"no flag ({len(spectra)})"
+            label = f"no {'other ' if common else ''}flag ({len(spectra)})"
         ax_s.add_collection(LineCollection(spectra, colors=colour, linewidths=width, alpha=alpha, label=label))
         ax_e.add_collection(LineCollection(energies, colors=colour, linewidths=width, alpha=alpha))
     ax_s.set_yscale("log")
@@ -148,8 +155,12 @@ def plot_spectrum(spectrum, batches):
     for ax in (ax_s, ax_e):
         ax.grid(alpha=0.3)
     n_batches = sum(len(groups[k][0]) for k in groups)
-    fig.suptitle(f"{n_batches} batches" + ("" if batches is not None else " (no batches.csv: flags unknown)"),
-                 fontsize=9)
+    title = f"{n_batches} batches"
+    if batches is None:
+        title += " (no batches.csv: flags unknown)"
+    elif common:
+        title += f"; every batch flagged {', '.join(sorted(common))}"
+    fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -240,7 +251,7 @@ def plot_dependence(summary):
         ax.axhline(0, color="black", linewidth=0.6)
         ax.set_title(MEASURES.get(name, name), fontsize=9)
         ax.tick_params(labelsize=6.5)
-        ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4))
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%.3g"))  # no offset text over the title
     n = summary["n"].dropna()
     fig.suptitle("Dependence between f and g, raw vs after RegBN" + (f" (n = {int(n.iloc[0])})" if len(n) else ""),
                  fontsize=10)

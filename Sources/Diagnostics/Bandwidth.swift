@@ -42,17 +42,23 @@ public struct MedianHeuristic: Sendable {
                        workspace: KernelWorkspace = KernelWorkspace()) throws -> BandwidthChoice {
         try InputValidation.check(x, operand: operand, statistic: "the median heuristic", minimumSamples: 2)
         let rows = Subsample(total: x.rows, maxSamples: maxRows).apply(x)
-        let m = rows.rows
-        _ = buildSymmetricKernel(rows, kind: .distance, into: &workspace.second, threads: threads)
-        var distances: [Double] = []
-        distances.reserveCapacity(m * (m - 1) / 2)
-        for i in 0..<m {
-            distances.append(contentsOf: workspace.second[(i * m + i + 1)..<((i + 1) * m)])
+        _ = buildSymmetricKernel(rows, kind: .squaredDistance, into: &workspace.second, threads: threads)
+        return try Self.choice(fromSquaredDistances: workspace.second, n: rows.rows, operand: operand)
+    }
+
+    /// The median of √d² over the strict upper triangle of an n×n buffer of
+    /// squared distances. √ is monotone and correctly rounded, so selecting on d²
+    /// and taking roots of the middle values equals the median of the distances.
+    static func choice(fromSquaredDistances buffer: [Double], n: Int, operand: String) throws -> BandwidthChoice {
+        var squared: [Double] = []
+        squared.reserveCapacity(n * (n - 1) / 2)
+        for i in 0..<n {
+            squared.append(contentsOf: buffer[(i * n + i + 1)..<((i + 1) * n)])
         }
-        let c = distances.count
-        let median = Diagnostics.median(&distances)
-        guard median > 0 else { throw DiagnosticsError.degenerateBandwidth(operand: operand, rowsUsed: m) }
-        return BandwidthChoice(sigma: median, method: .medianHeuristic, rowsUsed: m, pairsUsed: c)
+        let (lower, upper) = middleValues(&squared)
+        let median = (lower.squareRoot() + upper.squareRoot()) / 2
+        guard median > 0 else { throw DiagnosticsError.degenerateBandwidth(operand: operand, rowsUsed: n) }
+        return BandwidthChoice(sigma: median, method: .medianHeuristic, rowsUsed: n, pairsUsed: squared.count)
     }
 }
 

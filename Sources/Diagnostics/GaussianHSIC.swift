@@ -54,12 +54,14 @@ public struct GaussianHSIC: Sendable {
                                                  needed: Self.minimumSamples, got: subsample.used)
         }
         let xs = subsample.apply(x), ys = subsample.apply(y)
-        let sx = try bandwidthX.resolve(xs, operand: "x", threads: threads, workspace: workspace)
-        let sy = try bandwidthY.resolve(ys, operand: "y", threads: threads, workspace: workspace)
-        let k = buildSymmetricKernel(xs, kind: .gaussian(gamma: 1 / (2 * sx.sigma * sx.sigma)),
-                                     into: &workspace.first, threads: threads)
-        let l = buildSymmetricKernel(ys, kind: .gaussian(gamma: 1 / (2 * sy.sigma * sy.sigma)),
-                                     into: &workspace.second, threads: threads)
+        // Bandwidths that need their own pass are chosen first: the median
+        // heuristic uses `workspace.second` as scratch.
+        let presetX = try reusesDistances(bandwidthX, xs) ? nil
+            : bandwidthX.resolve(xs, operand: "x", threads: threads, workspace: workspace)
+        let presetY = try reusesDistances(bandwidthY, ys) ? nil
+            : bandwidthY.resolve(ys, operand: "y", threads: threads, workspace: workspace)
+        let (sx, k) = try gaussianKernel(xs, bandwidth: presetX, operand: "x", into: &workspace.first)
+        let (sy, l) = try gaussianKernel(ys, bandwidth: presetY, operand: "y", into: &workspace.second)
         let sums = centredProducts(k, &workspace.first, l, &workspace.second, threads: threads)
         let n = Double(subsample.used)
         let vScale = 1 / (n * n), uScale = 1 / (n * (n - 3))
@@ -79,6 +81,31 @@ public struct GaussianHSIC: Sendable {
             hsicUnbiasedXX: sums.uKK * uScale, hsicUnbiasedYY: sums.uLL * uScale,
             gamma: GammaTestResult(n: k.n, sums: sums, kTotal: k.total, lTotal: l.total),
             permutation: permutationResult)
+    }
+}
+
+extension GaussianHSIC {
+    /// When the median heuristic looks at every row anyway (n ≤ 1000, the
+    /// subsample is the identity), its squared distances become the kernel:
+    /// one `syrk` per operand instead of two.
+    private func reusesDistances(_ bandwidth: Bandwidth, _ data: Matrix<Double>) -> Bool {
+        bandwidth == .medianHeuristic && data.rows <= MedianHeuristic.defaultMaxRows
+    }
+
+    /// The Gaussian kernel of `data` in `buffer`, with σ given or, when nil,
+    /// chosen by the median heuristic from the same squared distances.
+    private func gaussianKernel(_ data: Matrix<Double>, bandwidth: BandwidthChoice?, operand: String,
+                                into buffer: inout [Double]) throws -> (BandwidthChoice, SymmetricKernel) {
+        if let bandwidth {
+            let gamma = 1 / (2 * bandwidth.sigma * bandwidth.sigma)
+            return (bandwidth, buildSymmetricKernel(data, kind: .gaussian(gamma: gamma), into: &buffer, threads: threads))
+        }
+        _ = buildSymmetricKernel(data, kind: .squaredDistance, into: &buffer, threads: threads)
+        let choice = try MedianHeuristic.choice(fromSquaredDistances: buffer, n: data.rows, operand: operand)
+        let gamma = 1 / (2 * choice.sigma * choice.sigma)
+        let kernel = transformSymmetricKernel(&buffer, n: data.rows, norms: [],
+                                              kind: .gaussianOfStoredSquaredDistance(gamma: gamma), threads: threads)
+        return (choice, kernel)
     }
 }
 

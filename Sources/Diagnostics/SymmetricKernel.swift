@@ -1,17 +1,21 @@
 import Foundation
 import Linalg
 
-/// What is built from pairwise squared distances d²ᵢⱼ = ‖xᵢ − xⱼ‖².
+/// What a pass writes over the upper triangle, from what is stored there.
 enum PairwiseKind: Sendable {
-    /// exp(−γ·d²), γ = 1/(2σ²); diagonal exactly 1.
+    /// exp(−γ·d²), γ = 1/(2σ²), from a stored Gram entry xᵢ·xⱼ; diagonal exactly 1.
     case gaussian(gamma: Double)
-    /// d = √d² (distance correlation, median heuristic); diagonal exactly 0.
+    /// d = √d² (distance correlation), from a stored Gram entry; diagonal exactly 0.
     case distance
+    /// d² itself (the median heuristic), from a stored Gram entry; diagonal exactly 0.
+    case squaredDistance
+    /// exp(−γ·d²) from a stored d² (reusing the median heuristic's distances).
+    case gaussianOfStoredSquaredDistance(gamma: Double)
 
     var diagonal: Double {
         switch self {
-        case .gaussian: return 1
-        case .distance: return 0
+        case .gaussian, .gaussianOfStoredSquaredDistance: return 1
+        case .distance, .squaredDistance: return 0
         }
     }
 }
@@ -29,7 +33,7 @@ struct SymmetricKernel: Sendable {
 }
 
 /// Fills the upper triangle of `buffer` (resized to n²) with the pairwise matrix
-/// of the rows of `x`.
+/// of the rows of `x` (`kind` must start from a Gram entry).
 ///
 /// Squared distances come from one `syrk`: d² = ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ on the
 /// column-centred data. Centring is what keeps this accurate: the cancellation
@@ -48,8 +52,14 @@ func buildSymmetricKernel(_ x: Matrix<Double>, kind: PairwiseKind, into buffer: 
     gramUpper(centred, into: &gramMatrix)
     buffer = gramMatrix.storage
     gramMatrix = Matrix(rows: 0, columns: 0)
-
     let norms = (0..<n).map { buffer[$0 * n + $0] }
+    return transformSymmetricKernel(&buffer, n: n, norms: norms, kind: kind, threads: threads)
+}
+
+/// Rewrites the upper triangle of the n×n `buffer` as `kind` says (`norms` are
+/// the squared row norms when it starts from Gram entries) and returns the row sums.
+func transformSymmetricKernel(_ buffer: inout [Double], n: Int, norms: [Double], kind: PairwiseKind,
+                              threads: Int) -> SymmetricKernel {
     let bounds = Parallel.triangleRowBlocks(n)
     let chunks = bounds.count - 1
     // Column sums of each block's part of the upper triangle, combined in block
@@ -76,27 +86,30 @@ func buildSymmetricKernel(_ x: Matrix<Double>, kind: PairwiseKind, into buffer: 
 private func fillBlock(_ m: SharedBuffer<Double>, rows: Range<Int>, n: Int, norms: [Double],
                        kind: PairwiseKind, rowSums: SharedBuffer<Double>,
                        columnSums: SharedBuffer<Double>, columnOffset: Int) {
+    // One loop per kind: a switch inside the inner loop would cost more than the arithmetic.
+    @inline(__always) func store(_ row: Int, _ j: Int, _ v: Double, _ sum: inout Double) {
+        m[row + j] = v
+        sum += v
+        columnSums[columnOffset + j] += v
+    }
     for i in rows {
         let row = i * n
-        let ni = norms[i]
-        m[row + i] = kind.diagonal
+        let others = (i + 1)..<max(i + 1, n)
         var sum = kind.diagonal
         switch kind {
         case .gaussian(let gamma):
-            for j in (i + 1)..<max(i + 1, n) {
-                let v = exp(-gamma * max(0, ni + norms[j] - 2 * m[row + j]))
-                m[row + j] = v
-                sum += v
-                columnSums[columnOffset + j] += v
-            }
+            let ni = norms[i]
+            for j in others { store(row, j, exp(-gamma * max(0, ni + norms[j] - 2 * m[row + j])), &sum) }
         case .distance:
-            for j in (i + 1)..<max(i + 1, n) {
-                let v = max(0, ni + norms[j] - 2 * m[row + j]).squareRoot()
-                m[row + j] = v
-                sum += v
-                columnSums[columnOffset + j] += v
-            }
+            let ni = norms[i]
+            for j in others { store(row, j, max(0, ni + norms[j] - 2 * m[row + j]).squareRoot(), &sum) }
+        case .squaredDistance:
+            let ni = norms[i]
+            for j in others { store(row, j, max(0, ni + norms[j] - 2 * m[row + j]), &sum) }
+        case .gaussianOfStoredSquaredDistance(let gamma):
+            for j in others { store(row, j, exp(-gamma * m[row + j]), &sum) }
         }
+        m[row + i] = kind.diagonal
         rowSums[i] = sum
     }
 }

@@ -82,17 +82,3 @@ func difference<T: LinalgScalar>(_ a: Matrix<T>, _ b: Matrix<T>) -> Matrix<T> {
     for i in out.storage.indices { out.storage[i] -= b.storage[i] }
     return out
 }
-
-/// Runs `body` with OpenBLAS limited to `threads`, restoring the previous count.
-///
-/// The thin SVD of a b × Q batch (b ≈ 50) is a chain of small LAPACK steps whose
-/// threading overhead exceeds the work: one thread is 1.5–2.4× faster there
-/// (docs NOTES.md), while the large products keep the caller's thread count.
-/// OpenBLAS's count is process-wide, so this is not meant for concurrent callers.
-func withBLASThreads<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
-    let previous = BLAS.threadCount
-    guard previous != threads else { return try body() }
-    BLAS.threadCount = threads
-    defer { BLAS.threadCount = previous }
-    return try body()
-}

@@ -49,21 +49,26 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
     public mutating func trainingStep(f: Matrix<T>, g: Matrix<T>, epoch: Int, stepsPerEpoch: Int,
                                       lambda choice: LambdaChoice = .search) throws -> TrainingStepResult<T> {
         try checkShapes(f, g)
-        if containsNaN(f) || containsNaN(g) {
+        let (scanF, scanG) = (nonFiniteScan(f.storage), nonFiniteScan(g.storage))
+        if scanF.hasNaN || scanG.hasNaN {
             return TrainingStepResult(f: f, g: g, returnedInputs: true, epoch: epoch, lambdaSource: nil, lambda: nil,
-                                      lambdaAppended: nil, fallback: false, historyCountBefore: lambdaHistory.count, historyMedianBefore: nil,
-                                      spectrum: nil, objectiveAtLambda: nil, update: nil, wHat: nil, wFrobeniusAfter: nil)
+                                      lambdaAppended: nil, fallback: false, historyCountBefore: lambdaHistory.count,
+                                      historyMedianBefore: nil, spectrum: nil, objectiveAtLambda: nil, update: nil,
+                                      wHat: nil, wFrobeniusAfter: nil)
         }
-        try rejectInfinity(f, "f")
-        try rejectInfinity(g, "g")
+        try rejectInfinity(scanF, f, "f")
+        try rejectInfinity(scanG, g, "g")
         if case let .given(value) = choice, !(value.isFinite && value >= 0) {
             throw RegBNError.invalidLambdaSchedule("λ = \(value) at epoch \(epoch); replayed λ's must be finite and ≥ 0")
         }
 
-        let normalizedF = normF.normalizeTraining(f)
-        let normalizedG = normG.normalizeTraining(g)
+        // Normalisers run on copies that replace the state only once the step succeeded,
+        // so a thrown error leaves the module as it was.
+        var (nextNormF, nextNormG) = (normF, normG)
+        let normalizedF = nextNormF.normalizeTraining(f)
+        let normalizedG = nextNormG.normalizeTraining(g)
         let svd: ThinSVD<T>
-        do { svd = try withBLASThreads(1) { try thinSVD(normalizedG) } } catch { throw RegBNError.decompositionFailed("\(error)") }
+        do { svd = try thinSVD(normalizedG) } catch { throw RegBNError.decompositionFailed("\(error)") }
         let spectrum = StepSpectrum(raw: svd.s, thresholded: threshold(svd.s))
         let objective = spectrum.objective
 
@@ -84,6 +89,8 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         let coefficients = try ridgeCoefficients(singularValues: spectrum.thresholded, lambda: lambda)
         let factors = RidgeFactors(svd: svd, coefficients: coefficients, normalizedF: normalizedF)
         let wHat = factors.wHat
+        let objectiveAtLambda = lambda == 0 ? nil : try objective.value(at: lambda)
+        (normF, normG) = (nextNormF, nextNormG)
         let update = projection.update(with: wHat, epoch: epoch, beta1: configuration.beta1,
                                        beta2: configuration.beta2, momentum: configuration.momentum)
         let countBefore = lambdaHistory.count
@@ -95,9 +102,9 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         let (fOut, gOut) = outputs(f: f, g: g, mapped: factors.apply(to: g))
         return TrainingStepResult(
             f: fOut, g: gOut, returnedInputs: false, epoch: epoch, lambdaSource: source, lambda: lambda,
-            lambdaAppended: appended, fallback: lambda == 0, historyCountBefore: countBefore, historyMedianBefore: medianBefore, spectrum: spectrum,
-            objectiveAtLambda: lambda == 0 ? nil : try objective.value(at: lambda), update: update, wHat: wHat,
-            wFrobeniusAfter: update.wFrobeniusAfter)
+            lambdaAppended: appended, fallback: lambda == 0, historyCountBefore: countBefore,
+            historyMedianBefore: medianBefore, spectrum: spectrum, objectiveAtLambda: objectiveAtLambda, update: update,
+            wHat: wHat, wFrobeniusAfter: update.wFrobeniusAfter)
     }
 
     /// One inference forward (`is_training=False`): `f − g·W` with the running W,
@@ -105,10 +112,13 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
     /// the official code and never reach the outputs).
     public func inference(f: Matrix<T>, g: Matrix<T>) throws -> InferenceResult<T> {
         try checkShapes(f, g)
-        if containsNaN(f) || containsNaN(g) { return InferenceResult(f: f, g: g, returnedInputs: true) }
-        try rejectInfinity(f, "f")
-        try rejectInfinity(g, "g")
-        let (fOut, gOut) = outputs(f: f, g: g, mapped: product(g, projection.w))
+        let (scanF, scanG) = (nonFiniteScan(f.storage), nonFiniteScan(g.storage))
+        if scanF.hasNaN || scanG.hasNaN { return InferenceResult(f: f, g: g, returnedInputs: true) }
+        try rejectInfinity(scanF, f, "f")
+        try rejectInfinity(scanG, g, "g")
+        var residual = f
+        matmulAccumulate(g, projection.w, into: &residual, alpha: -1, beta: 1)  // f − g·W in one pass
+        let (fOut, gOut) = normalizedOutputs(residual: residual, g: g)
         return InferenceResult(f: fOut, g: gOut, returnedInputs: false)
     }
 
@@ -127,7 +137,10 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
 
     /// `f − mapped` (mapped = raw g through W) and g, output-normalised when configured.
     private func outputs(f: Matrix<T>, g: Matrix<T>, mapped: Matrix<T>) -> (Matrix<T>, Matrix<T>) {
-        let residual = difference(f, mapped)
+        normalizedOutputs(residual: difference(f, mapped), g: g)
+    }
+
+    private func normalizedOutputs(residual: Matrix<T>, g: Matrix<T>) -> (Matrix<T>, Matrix<T>) {
         guard configuration.normalizeOutput else { return (residual, g) }
         let eps = configuration.layerNormEps
         return (layerNormRows(residual, eps: eps), layerNormRows(g, eps: eps))
@@ -146,10 +159,8 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         }
     }
 
-    private func containsNaN(_ x: Matrix<T>) -> Bool { nonFiniteScan(x.storage).hasNaN }
-
-    private func rejectInfinity(_ x: Matrix<T>, _ name: String) throws {
-        if let index = nonFiniteScan(x.storage).firstInfinity {
+    private func rejectInfinity(_ scan: (hasNaN: Bool, firstInfinity: Int?), _ x: Matrix<T>, _ name: String) throws {
+        if let index = scan.firstInfinity {
             throw RegBNError.infiniteInput(modality: name, row: index / x.columns, column: index % x.columns)
         }
     }

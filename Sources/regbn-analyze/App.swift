@@ -72,6 +72,9 @@ enum App {
             case .decompositionFailed: return (.failure, "Error: \(regbn)\n")
             default: return (.badInput, "Error: \(regbn)\n")
             }
+        case let staged as StageDiagnosticsError:
+            if case .invalidSetting = staged.underlying { return (.usage, "Error: \(staged)\n") }
+            return (.badInput, "Error: \(staged)\n")
         case let diagnostics as DiagnosticsError:
             if case .invalidSetting = diagnostics { return (.usage, "Error: \(diagnostics)\n") }
             return (.badInput, "Error: \(diagnostics)\n")

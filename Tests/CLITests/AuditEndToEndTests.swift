@@ -95,6 +95,6 @@ import TestSupport
 
         let tex = try String(contentsOf: out.appendingPathComponent("summary.tex"), encoding: .utf8)
         #expect(tex.contains("\\begin{tabular}") && tex.contains("\\toprule") && tex.contains("\\bottomrule"))
-        #expect(tex.contains("\\texttt{crosscorr\\_mean\\_abs}"))
+        #expect(tex.contains("mean $|r|$ & -- &"))
     }
 }

@@ -107,4 +107,15 @@ import TestSupport
                                         "summary.csv"])
         #expect(try entries(directory) == ["report"], "the replaced report or the staging directory was left behind")
     }
+
+    @Test func tooFewSamplesNamesTheDatasets() throws {
+        let directory = try TestPaths.temporaryDirectory("bad-input")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = try makeFile(directory, "tiny.h5", ["/f": ([5, 3], values(15, seed: 8)), "/g": ([5, 2], values(10, seed: 9))])
+        let run = try ToolRunner.run(["dependence", "--x", "\(file):/f", "--y", "\(file):/g",
+                                      "--out", directory.appendingPathComponent("r").path])
+        #expect(run.status == 3)
+        #expect(run.stderr.contains("--x \(file):/f") && run.stderr.contains("needs at least 6 samples"), "\(run.stderr)")
+        #expect(try entries(directory) == ["tiny.h5"])
+    }
 }

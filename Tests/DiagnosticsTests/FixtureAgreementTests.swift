@@ -33,7 +33,14 @@ func gaussianHSICMatchesFixtures(fixture: String, pair: String) throws {
         ("n", Double(result.n)), ("p", Double(result.p)), ("q", Double(result.q)),
         ("permutation/statistic", result.permutation!.statistic),
         ("crosscheck/dcor_on_our_kernels/hsic_u", result.hsicUnbiased),
-        ("crosscheck/pyrkhsstats/p_value", g.pValue),
+        // Independent implementations (fixtures README, "Third-party agreement").
+        ("crosscheck/pyrkhsstats/p_value", g.pValue), ("crosscheck/pyrkhsstats/alpha", g.alpha),
+        ("crosscheck/pyrkhsstats/beta", g.beta), ("crosscheck/pyrkhsstats/test_stat", g.testStatistic),
+        ("crosscheck/pyrkhsstats/hsic_b", result.hsicBiased), ("crosscheck/causallearn/hsic_b", result.hsicBiased),
+        ("crosscheck/causallearn/test_stat_gretton", g.testStatistic),
+        ("crosscheck/dcor_on_our_kernels/hsic_b", result.hsicBiased),
+        ("crosscheck/hyppo/cka_gaussian", result.normalized),
+        ("crosscheck/hyppo/cka_gaussian_unbiased", result.normalizedUnbiased),
     ]
     for (path, value) in values { log.note(path, try data.check(path, value)) }
     #expect(result.subsample.isComplete)
@@ -47,6 +54,7 @@ func linearCKAMatchesFixtures(fixture: String, pair: String) throws {
     var log = ErrorLog()
     log.note("hsic_b_linear", try data.check("hsic_b_linear", result.hsicBiased))
     log.note("cka_linear", try data.check("cka_linear", result.cka))
+    log.note("crosscheck/hyppo/cka_linear", try data.check("crosscheck/hyppo/cka_linear", result.cka))
     log.report("\(fixture)/\(pair) linear")
 }
 
@@ -64,6 +72,7 @@ func distanceCorrelationMatchesFixtures(fixture: String, pair: String) throws {
         ("dcor/distance_covariance", result.distanceCovariance),
         ("dcor/perm_test_statistic", result.permutation!.statistic),
         ("crosscheck/hyppo/dcorr_biased", result.distanceCorrelation),
+        ("crosscheck/hyppo/u_dcorr_sqr", result.uDistanceCorrelationSquared),
     ]
     for (path, value) in values { log.note(path, try data.check(path, value)) }
     #expect(result.permutation!.rule == .strictlyGreater)

@@ -123,3 +123,18 @@ func hsicBiasedIsNonNegative() throws {
         #expect(r.normalized >= 0 && r.normalized <= 1)
     }
 }
+
+@Test("Median-heuristic kernels equal fixed-σ kernels at the chosen σ, with and without distance reuse",
+      arguments: [300, 1200])
+func medianPathsAgree(n: Int) throws {
+    let x = TestData.gaussian(rows: n, columns: 4, seed: 51)
+    let y = TestData.dependent(on: x, columns: 3, noise: 1, seed: 52)
+    let chosen = try GaussianHSIC()(x, y)
+    #expect(chosen.bandwidthX.sigma == (try MedianHeuristic().choose(x).sigma))
+    #expect(chosen.bandwidthY.rowsUsed == min(n, 1000))
+    let fixed = try GaussianHSIC(bandwidthX: .fixed(chosen.bandwidthX.sigma),
+                                 bandwidthY: .fixed(chosen.bandwidthY.sigma))(x, y)
+    #expect(close(chosen.hsicBiased, fixed.hsicBiased, 1e-13))
+    #expect(close(chosen.hsicUnbiased, fixed.hsicUnbiased, 1e-11))
+    #expect(close(chosen.gamma.pValue, fixed.gamma.pValue, 1e-11, floor: 1e-300))
+}

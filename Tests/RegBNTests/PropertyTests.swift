@@ -97,3 +97,21 @@ func ridgeNormalEquationsHoldAtTheChosenLambda(solver: LambdaSolver) throws {
     #expect(throws: RegBNError.self) { try module.trainingStep(f: f, g: f, epoch: 0, stepsPerEpoch: 1) }
     #expect(throws: RegBNError.self) { try module.trainingStep(f: f.rows(0..<4), g: g, epoch: 0, stepsPerEpoch: 1) }
 }
+
+@Test func aFailedStepLeavesTheStateUntouched() throws {
+    // sigma-min 0 and an exactly zero singular value: the λ = 0 pseudo-inverse raises
+    // (torch.linalg.inv on a singular diagonal); the BatchNorm statistics must not move.
+    let config = RegBNConfiguration(fChannels: 3, gChannels: 2, gSpatialShape: [2, 2], normalizeInput: true)
+    var module = try RegBNModule<Double>(configuration: config)
+    var rng = SplitMix64(seed: 2)
+    let f: Matrix<Double> = gaussianMatrix(6, 3, &rng)
+    // Every row is +1 or −1 in every feature after BatchNorm: rank 1, and LAPACK
+    // returns exact zeros for the other singular values of such a matrix.
+    let g = Matrix<Double>(rows: 6, columns: 8, storage: (0..<48).map { Double(($0 / 8) % 2) })
+    let before = module.normG
+    #expect(throws: RegBNError.singularRegularisedSpectrum(lambda: 0)) {
+        try module.trainingStep(f: f, g: g, epoch: 0, stepsPerEpoch: 1, lambda: .given(0))
+    }
+    #expect(module.normG == before)
+    #expect(module.lambdaHistory.count == 0)
+}

@@ -49,10 +49,13 @@ struct AuditCommand {
         }
         let suite = DependenceSuite(settings: options.diagnostics)
         progress.note("dependence statistics (raw)…")
-        let rawMeasure = try clock.time("diagnostics_raw") { try suite.measure(stage: "raw", x: raw.f, y: raw.g) }
+        let rawMeasure = try clock.time("diagnostics_raw") {
+            try suite.measure(stage: "raw", x: raw.f, y: raw.g, xName: "--f \(f.argument)", yName: "--g \(g.argument)")
+        }
         progress.note("dependence statistics (RegBN)…")
         let regbnMeasure = try clock.time("diagnostics_regbn") {
-            try suite.measure(stage: "regbn", x: regbnF, y: raw.g)
+            try suite.measure(stage: "regbn", x: regbnF, y: raw.g,
+                              xName: "RegBN output of --f \(f.argument)", yName: "--g \(g.argument)")
         }
         let channels = try clock.time("channels") {
             try [("f", f, raw.f), ("g", g, raw.g)].map { name, input, samples in

@@ -22,7 +22,8 @@ struct DependenceCommand {
                          precision: .float64, spectra: false, progress: progress)
         }
         let measurement = try clock.time("diagnostics") {
-            try DependenceSuite(settings: options.diagnostics).measure(stage: "raw", x: samples.f, y: samples.g)
+            try DependenceSuite(settings: options.diagnostics).measure(stage: "raw", x: samples.f, y: samples.g,
+                                                                     xName: "--x \(x.argument)", yName: "--y \(y.argument)")
         }
         var warnings: [String] = []
         let subsample = samples.f.subsample

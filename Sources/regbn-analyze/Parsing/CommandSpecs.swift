@@ -17,7 +17,9 @@ extension Subcommand {
                     Emulates training (epochs of consecutive mini-batches), then an inference pass with the \
                     running W over the evaluation samples. Writes /f and /g (inference outputs), /W, \
                     /steps/{epoch,lambda,fallback,iterations}, /state/norm_f|norm_g running statistics \
-                    where BatchNorm is used, and a root attribute `config` (JSON).
+                    where BatchNorm is used, and a root attribute `config` (JSON). Outputs are written \
+                    channels-first (nchw) whatever --layout the inputs have. Non-finite inputs stop the run \
+                    with their sample index.
                     """,
                 arguments: [],
                 options: [
@@ -33,7 +35,12 @@ extension Subcommand {
             return CommandSpec(
                 subcommand: self,
                 abstract: "Run RegBN and every diagnostic on the raw pair and on the RegBN output.",
-                discussion: "Writes a report directory: summary.csv, crosscorr.csv, spectrum.csv, batches.csv, channels.csv and run.json.",
+                discussion: """
+                    Writes a report directory atomically (nothing is left behind on failure): summary.csv, \
+                    crosscorr.csv, spectrum.csv, batches.csv, channels.csv, run.json, and with --latex \
+                    summary.tex. The raw stage is the input pair; the regbn stage pairs RegBN's inference \
+                    output f with the input g.
+                    """,
                 arguments: [],
                 options: [
                     OptionGroups.feature("f", "Features whose dependence on g is removed."),

@@ -22,7 +22,18 @@ struct DependenceSuite {
         settings.permutations > 0 ? PermutationSettings(permutations: settings.permutations, seed: settings.seed) : nil
     }
 
-    func measure(stage: String, x: StageSamples, y: StageSamples) throws -> StageMeasurement {
+    /// `xName`/`yName` say which command-line datasets the library's `x`/`y`
+    /// operands are, so its errors can name them.
+    func measure(stage: String, x: StageSamples, y: StageSamples,
+                 xName: String, yName: String) throws -> StageMeasurement {
+        do {
+            return try measure(stage: stage, x: x, y: y)
+        } catch let error as DiagnosticsError {
+            throw StageDiagnosticsError(stage: stage, xName: xName, yName: yName, underlying: error)
+        }
+    }
+
+    private func measure(stage: String, x: StageSamples, y: StageSamples) throws -> StageMeasurement {
         let xs = x.subsampleMatrix, ys = y.subsampleMatrix
         // Rows are already the subsample; the libraries must not thin them again.
         let cap = max(xs.rows, 1)
@@ -35,5 +46,17 @@ struct DependenceSuite {
                                                  y.channelMatrix, channelsY: y.channels)
         return StageMeasurement(stage: stage, hsic: hsic, linear: linear, dcor: dcor, crosscorr: crosscorr,
                                 crosscorrSamples: x.channelMatrix.rows)
+    }
+}
+
+/// A statistics failure with the stage and the datasets behind `x` and `y`.
+struct StageDiagnosticsError: Error, CustomStringConvertible {
+    let stage: String
+    let xName: String
+    let yName: String
+    let underlying: DiagnosticsError
+
+    var description: String {
+        "\(stage) stage, x = \(xName), y = \(yName): \(underlying)"
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Progress of long steps on stderr, redrawn in place, shown only when stderr
 /// is a terminal and `--quiet` is absent.
-final class Progress: @unchecked Sendable {
+final class Progress {
     // Mutable state is touched only from the command's own thread.
     private let enabled: Bool
     private var lastDraw = Date.distantPast
