@@ -8,6 +8,8 @@
 /// mHSIC = (1 + μx·μy − μx − μy)/n
 /// α = mHSIC²/varHSIC,  β = varHSIC·n/mHSIC,  p = P(Gamma(α, scale β) > testStat)
 /// ```
+/// A constant operand (with a fixed σ) makes varHSIC 0 (and mHSIC 0 up to round-off): α, β and the
+/// p-values are then NaN — there is no null distribution to speak of.
 public struct GammaTestResult: Sendable, Equatable {
     public let testStatistic: Double
     public let varianceHSIC: Double
@@ -32,6 +34,11 @@ public struct GammaTestResult: Sendable, Equatable {
         muX = (kTotal - nd) / (nd * (nd - 1))
         muY = (lTotal - nd) / (nd * (nd - 1))
         meanHSIC = (1 + muX * muY - muX - muY) / nd
+        // mHSIC of a constant operand is 0 up to round-off; decide on the exact variance.
+        guard varianceHSIC > 0, meanHSIC > 0 else {
+            (alpha, beta, pValue, pValueOneMinusCDF) = (.nan, .nan, .nan, .nan)
+            return
+        }
         alpha = meanHSIC * meanHSIC / varianceHSIC
         beta = varianceHSIC * nd / meanHSIC
         pValue = IncompleteGamma.upper(a: alpha, x: testStatistic / beta)

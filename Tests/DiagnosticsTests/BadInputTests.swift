@@ -99,3 +99,12 @@ func medianHeuristic() throws {
     let picked = big.selectingRows((0..<1000).map { $0 * 2500 / 1000 })
     #expect(try MedianHeuristic(maxRows: 1000).choose(picked).sigma == strided.sigma)
 }
+
+@Test("A constant operand with a fixed σ gives zero HSIC and NaN p-values, not a crash")
+func constantOperandWithFixedSigma() throws {
+    let x = TestData.gaussian(rows: 12, columns: 2, seed: 12)
+    let constant = Matrix<Double>(rows: 12, columns: 2, repeating: 3)
+    let r = try GaussianHSIC(bandwidthY: .fixed(1))(x, constant)
+    #expect(abs(r.hsicBiased) < 1e-15 && abs(r.hsicUnbiased) < 1e-15)
+    #expect(r.gamma.pValue.isNaN && r.gamma.alpha.isNaN)
+}
