@@ -29,7 +29,8 @@ enum RegBNBenchmark {
 
     static let suite = BenchmarkSuite(name: "regbn") {
         print("Float32 (the official default dtype), normalize_input/output on, random N(0,1) batches; "
-              + "\(timedSteps) timed steps after \(warmUpSteps) warm-up steps, median.")
+              + "\(timedSteps) timed steps after \(warmUpSteps) warm-up steps, median. CPU = process CPU time "
+              + "(all threads; idle OpenBLAS workers spin-wait, so it can exceed the wall time).")
         let defaultThreads = BLAS.threadCount
         defer { BLAS.threadCount = defaultThreads }
         var rows: [[String]] = []
@@ -42,7 +43,7 @@ enum RegBNBenchmark {
                              String(format: "%.2f", r.trainMs), String(format: "%.2f", r.trainCPUms),
                              String(format: "%.0f×", shape.officialTrainMs / r.trainMs),
                              String(format: "%.3f", r.inferenceMs),
-                             String(format: "%.0f×", shape.officialInferenceMs / r.inferenceMs),
+                             String(format: "%.1f×", shape.officialInferenceMs / r.inferenceMs),
                              String(format: "%.1f", r.evaluationsPerStep), "\(r.fallbacks)"])
                 }
             }

@@ -85,7 +85,8 @@ public final class HDF5File {
     }
 
     /// "did you mean …? the file has: /f [400, 64], ..." starting from the
-    /// deepest existing group, its own datasets first.
+    /// deepest existing group, its own datasets first. Listing failures only
+    /// shorten the message of the error being thrown.
     private func describeNeighbourhood(of path: String) -> String {
         var parent = HDF5Path.parent(path)
         while parent != "/", lookup(parent)?.kind != .group { parent = HDF5Path.parent(parent) }
@@ -109,7 +110,8 @@ public final class HDF5File {
         return text + "\(place): " + Self.abbreviated(ranked.map { "\($0.path) \($0.shape)" })
     }
 
-    /// "; it contains: a [3, 4], sub/ ..." for a group's direct members.
+    /// "; it contains: a, sub/, ..." for a group's direct members. Listing
+    /// failures only shorten the message of the error being thrown.
     private func describeMembers(of group: String) -> String {
         guard let entries = try? walk(from: group) else { return "" }
         let depth = HDF5Path.components(group).count + 1

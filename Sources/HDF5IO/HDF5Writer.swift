@@ -10,10 +10,12 @@ public final class HDF5Writer {
     /// The final path, as given.
     public let path: String
     let temporaryPath: String
+    private let overwrite: Bool
     private var file: FileHandle?
 
     public init(creating path: String, overwrite: Bool = false) throws {
         self.path = path
+        self.overwrite = overwrite
         let site = Site(file: path, dataset: nil)
         let url = URL(fileURLWithPath: path)
         if FileManager.default.fileExists(atPath: path), !overwrite {
@@ -142,6 +144,13 @@ public final class HDF5Writer {
                 fix: "Check the free disk space")
         }
         file = nil
+        // Another process may have created the file since `init`.
+        if !overwrite, FileManager.default.fileExists(atPath: path) {
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+            throw site.error(
+                .fileExists, "the file appeared while it was being written",
+                fix: "Choose another name or allow overwriting (--force)")
+        }
         guard rename(temporaryPath, path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: temporaryPath)

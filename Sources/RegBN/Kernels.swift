@@ -29,8 +29,7 @@ func product<T: LinalgScalar>(_ a: Matrix<T>, _ b: Matrix<T>, transposeA: Bool =
 func meanAbsoluteDifference<T: LinalgScalar>(_ a: [T], _ b: [T]) -> T {
     precondition(a.count == b.count, "meanAbsoluteDifference: lengths differ")
     guard !a.isEmpty else { return .nan }
-    let sum = pairwiseSum(a.count) { i in Double(abs(a[i] - b[i])) }
-    return T(sum / Double(a.count))
+    return T(absoluteDifferenceSum(a, b) / Double(a.count))
 }
 
 /// `Σ term(i)` for i in 0..<n with eight interleaved Double accumulators: the
@@ -56,8 +55,7 @@ func pairwiseSum(_ n: Int, _ term: (Int) -> Double) -> Double {
 func blend<T: LinalgScalar>(_ w: inout [T], keep: T, eta: T, with x: [T]) -> Double {
     precondition(w.count == x.count, "blend: lengths differ")
     for i in w.indices { w[i] = keep * w[i] + eta * x[i] }
-    let blended = w
-    return pairwiseSum(blended.count) { i in Double(blended[i]) * Double(blended[i]) }
+    return squareSum(w)
 }
 
 /// Scales row i of `a` by `factors[i]` in place.

@@ -63,9 +63,8 @@ enum OfficialLambdaSearch {
             lastLoss = loss
             if result.parameter > 0 && result.parameter < T(1e8) { candidates.append((result.parameter, loss)) }
         }
-        var best: (lambda: T, loss: Double)?
-        for candidate in candidates where best == nil || candidate.loss < best!.loss { best = candidate }
-        if let best, best.loss < 10 * predictionTolerance {
+        // Python's min(): the FIRST candidate of least loss.
+        if let best = candidates.min(by: { $0.loss < $1.loss }), best.loss < 10 * predictionTolerance {
             return LambdaSearchOutcome(lambda: Double(best.lambda), fallback: false, trials: trials,
                                        initialMedian: median, evaluations: evaluations, iterations: iterations)
         }

@@ -16,14 +16,9 @@ func layerNormRows<T: LinalgScalar>(_ x: Matrix<T>, eps: Double) -> Matrix<T> {
     let src = x.storage
     for r in 0..<x.rows {
         let base = r * n
-        var sum = 0.0
-        for j in base..<(base + n) { sum += Double(src[j]) }
-        let mean = sum / Double(n)
-        var sq = 0.0
-        for j in base..<(base + n) {
-            let d = Double(src[j]) - mean
-            sq += d * d
-        }
+        let row = base..<(base + n)
+        let mean = rangeMoments(src, row) / Double(n)
+        let sq = rangeMoments(src, row, mean: mean)
         let rstd = 1 / (sq / Double(n) + eps).squareRoot()
         for j in base..<(base + n) { out.storage[j] = T((Double(src[j]) - mean) * rstd) }
     }
@@ -65,16 +60,8 @@ public struct BatchNormState<T: LinalgScalar>: Sendable, Equatable {
         let src = x.storage
         for c in 0..<channels {
             let blocks = (0..<x.rows).map { r in (r * x.columns + c * spatial)..<(r * x.columns + (c + 1) * spatial) }
-            var sum = 0.0
-            for block in blocks { for j in block { sum += Double(src[j]) } }
-            let mean = sum / Double(count)
-            var sq = 0.0
-            for block in blocks {
-                for j in block {
-                    let d = Double(src[j]) - mean
-                    sq += d * d
-                }
-            }
+            let mean = blocks.reduce(0.0) { $0 + rangeMoments(src, $1) } / Double(count)
+            let sq = blocks.reduce(0.0) { $0 + rangeMoments(src, $1, mean: mean) }
             let invstd = 1 / (sq / Double(count) + eps).squareRoot()
             for block in blocks { for j in block { out.storage[j] = T((Double(src[j]) - mean) * invstd) } }
             // torch divides by n − 1 for the running variance (NaN for a single value).

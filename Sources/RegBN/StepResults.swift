@@ -96,6 +96,5 @@ public func columnSums<T: LinalgScalar>(_ a: Matrix<T>) -> [T] {
 @_specialize(where T == Double)
 @inline(never)
 public func frobeniusNorm<T: LinalgScalar>(_ a: Matrix<T>) -> T {
-    let x = a.storage
-    return T(pairwiseSum(x.count) { i in Double(x[i]) * Double(x[i]) }.squareRoot())
+    T(squareSum(a.storage).squareRoot())
 }

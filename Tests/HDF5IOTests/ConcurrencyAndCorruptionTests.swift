@@ -53,6 +53,14 @@ import Testing
             #expect(error.description.contains(path))
             #expect(error.fix != nil)
         }
+
+        // A sequence cannot throw: iteration stops early and keeps the error.
+        let batches = try file.batches("/x", as: Float.self, batchSize: 256)
+        var delivered = 0
+        for _ in batches { delivered += 1 }
+        #expect(delivered == 0)
+        #expect(batches.error?.kind == .readFailed)
+        #expect(throws: HDF5Error.self) { try batches.forEachBatch { _ in } }
     }
 
     @Test func corruptedChecksummedDataIsAReadError() throws {

@@ -142,6 +142,18 @@ import Testing
         #expect(try HDF5File.open(path).readArray("/x", as: Double.self).storage == [2.0])
     }
 
+    @Test func commitDoesNotReplaceAFileThatAppearedMeanwhile() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let path = directory.appendingPathComponent("raced.h5").path
+        let writer = try HDF5Writer(creating: path)
+        try writer.write("/x", shape: [1], values: [1.0])
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("theirs".utf8)))
+        let error = try #require(throws: HDF5Error.self) { try writer.commit() }
+        #expect(error.kind == .fileExists)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "theirs")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["raced.h5"])
+    }
+
     @Test func invalidWritesAreRejected() throws {
         let directory = try TestPaths.temporaryDirectory()
         let writer = try HDF5Writer(creating: directory.appendingPathComponent("bad.h5").path)

@@ -88,6 +88,7 @@ func runProtocol<T: LinalgScalar>(_ c: FixtureCase, as _: T.Type, mode: Protocol
     var a: [String: [Double]] = [:]
     func add(_ key: String, _ values: [Double]) { a[key, default: []].append(contentsOf: values) }
     let nan = Double.nan
+    var lastInSet = Double.nan
     let start = Date()
     try driver.train(batch: { _, step in batch((step * b)..<((step + 1) * b)) }) { index, r in
         add("train/epoch", [Double(index / steps)])
@@ -98,19 +99,21 @@ func runProtocol<T: LinalgScalar>(_ c: FixtureCase, as _: T.Type, mode: Protocol
         let lambda = Double(r.lambda ?? .nan)
         add("train/lambda_returned", [lambda])
         add("train/lambda", [r.fallback ? nan : Double(r.lambdaAppended ?? .nan)])
-        add("train/lambda_set_last", [Double(r.lambdaAppended ?? .nan)])
+        // A batch returned unchanged appends nothing: the set's last entry stays.
+        if let appended = r.lambdaAppended { lastInSet = Double(appended) }
+        add("train/lambda_set_last", [lastInSet])
         add("train/lambda_set_len_before", [Double(r.historyCountBefore)])
         add("train/fallback", [r.fallback ? 1 : 0])
         add("train/lambda_objective_at_chosen", [r.objectiveAtLambda.map { Double($0) } ?? nan])
         add("train/lambda_init_median", [r.historyMedianBefore.map { Double($0) } ?? nan])
-        if let search = r.search {
-            add("train/n_trials", [Double(search.trials.count)])
-            let pad = 5 - search.trials.count
-            add("train/trial_init", search.trials.map(\.initialLambda) + Array(repeating: nan, count: pad))
-            add("train/trial_final_lambda", search.trials.map(\.finalLambda) + Array(repeating: nan, count: pad))
-            add("train/trial_final_loss", search.trials.map(\.finalLoss) + Array(repeating: nan, count: pad))
-            add("train/trial_n_closure_evals", search.trials.map { Double($0.closureEvaluations) } + Array(repeating: -1, count: pad))
-        }
+        // Trial records, NaN/−1 padded to 5 (no trials when λ was injected or the batch returned).
+        let trials = r.trials
+        let pad = 5 - trials.count
+        add("train/n_trials", [Double(trials.count)])
+        add("train/trial_init", trials.map(\.initialLambda) + Array(repeating: nan, count: pad))
+        add("train/trial_final_lambda", trials.map(\.finalLambda) + Array(repeating: nan, count: pad))
+        add("train/trial_final_loss", trials.map(\.finalLoss) + Array(repeating: nan, count: pad))
+        add("train/trial_n_closure_evals", trials.map { Double($0.closureEvaluations) } + Array(repeating: -1, count: pad))
         let k = min(b, c.q)
         let nans = { (n: Int) in [Double](repeating: nan, count: n) }
         if let spectrum = r.spectrum, let u = r.update, let wHat = r.wHat {
