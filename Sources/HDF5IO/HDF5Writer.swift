@@ -86,26 +86,7 @@ public final class HDF5Writer {
                 fix: "Pass a shape whose product is the number of values")
         }
         try HDF5Library.locked {
-            let file = try openFile(datasetPath)
-            guard datasetPath != "/", file.lookup(datasetPath) == nil else {
-                throw site.error(
-                    .invalidArgument, "an object with this name already exists", fix: "Choose another name")
-            }
-            let creation = try DatasetCreation.properties(
-                storage, shape: shape, elementSize: MemoryLayout<T>.stride, site)
-            let space = DataspaceHandle(
-                try site.check(
-                    shape.isEmpty
-                        ? H5Screate(H5S_SCALAR)
-                        : H5Screate_simple(Int32(shape.count), shape.map { hsize_t($0) }, nil),
-                    "H5Screate_simple", .writeFailed, "cannot create the dataspace"))
-            let links = try linkCreationProperties(datasetPath)
-            let dataset = DatasetHandle(
-                try site.check(
-                    H5Dcreate2(
-                        file.id, datasetPath, T.elementKind.fileType, space.id, links.id, creation.id,
-                        chdf5_p_default()),
-                    "H5Dcreate2", .writeFailed, "cannot create the dataset"))
+            let dataset = try makeDataset(datasetPath, shape: shape, type: T.self, storage: storage)
             guard !values.isEmpty else { return }
             try values.withUnsafeBufferPointer { buffer in
                 _ = try site.check(
@@ -116,6 +97,44 @@ public final class HDF5Writer {
                     fix: "Check the free disk space")
             }
         }
+    }
+
+    /// Creates a dataset whose samples (rows along axis 0) are written later
+    /// with `writeSamples`, so an output larger than memory is never held whole.
+    public func createDataset<T: HDF5Scalar>(
+        _ path: String, shape: [Int], of type: T.Type, storage: DatasetStorage = .contiguous
+    ) throws {
+        let datasetPath = HDF5Path.normalize(path)
+        guard !shape.isEmpty, shape.allSatisfy({ $0 >= 0 }) else {
+            throw site(datasetPath).error(
+                .invalidArgument, "shape \(shape) has no samples axis or a negative extent",
+                fix: "Pass a shape [N, ...] with non-negative extents")
+        }
+        try HDF5Library.locked { _ = try makeDataset(datasetPath, shape: shape, type: type, storage: storage) }
+    }
+
+    /// Creates the dataset (parents included); callers hold the lock.
+    func makeDataset<T: HDF5Scalar>(
+        _ datasetPath: String, shape: [Int], type: T.Type, storage: DatasetStorage
+    ) throws -> DatasetHandle {
+        let site = site(datasetPath)
+        let file = try openFile(datasetPath)
+        guard datasetPath != "/", file.lookup(datasetPath) == nil else {
+            throw site.error(.invalidArgument, "an object with this name already exists", fix: "Choose another name")
+        }
+        let creation = try DatasetCreation.properties(storage, shape: shape, elementSize: MemoryLayout<T>.stride, site)
+        let space = DataspaceHandle(
+            try site.check(
+                shape.isEmpty
+                    ? H5Screate(H5S_SCALAR)
+                    : H5Screate_simple(Int32(shape.count), shape.map { hsize_t($0) }, nil),
+                "H5Screate_simple", .writeFailed, "cannot create the dataspace"))
+        let links = try linkCreationProperties(datasetPath)
+        return DatasetHandle(
+            try site.check(
+                H5Dcreate2(
+                    file.id, datasetPath, T.elementKind.fileType, space.id, links.id, creation.id, chdf5_p_default()),
+                "H5Dcreate2", .writeFailed, "cannot create the dataset"))
     }
 
     /// Sets (or replaces) a string or numeric attribute on a group or dataset.
@@ -162,9 +181,9 @@ public final class HDF5Writer {
 
     // MARK: - Helpers (callers hold the lock)
 
-    private func site(_ dataset: String?) -> Site { Site(file: path, dataset: dataset) }
+    func site(_ dataset: String?) -> Site { Site(file: path, dataset: dataset) }
 
-    private func openFile(_ dataset: String?) throws -> FileHandle {
+    func openFile(_ dataset: String?) throws -> FileHandle {
         guard let file else {
             throw site(dataset).error(
                 .invalidArgument, "the writer has already been committed", fix: "Create a new HDF5Writer")
@@ -173,7 +192,7 @@ public final class HDF5Writer {
     }
 
     /// Link creation properties that create missing parent groups.
-    private func linkCreationProperties(_ dataset: String) throws -> PropertyListHandle {
+    func linkCreationProperties(_ dataset: String) throws -> PropertyListHandle {
         let site = site(dataset)
         let links = PropertyListHandle(
             try site.check(H5Pcreate(chdf5_p_link_create()), "H5Pcreate", .library, "cannot create link properties"))

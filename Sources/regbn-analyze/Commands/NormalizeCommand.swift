@@ -28,18 +28,17 @@ struct NormalizeCommand {
         let progress = Progress(quiet: options.quiet)
 
         var steps = StepLog()
-        var outputF = NormalizeOutputBuffer<T>(shape: run.evalF.shape)
-        var outputG = NormalizeOutputBuffer<T>(shape: run.evalG.shape)
+        // Written batch by batch: memory stays bounded by one batch, whatever N.
+        try writer.createDataset("/f", shape: run.evalF.shape, of: T.self)
+        try writer.createDataset("/g", shape: run.evalG.shape, of: T.self)
         let driver = try run.run(
             progress: progress,
             onStep: { _, _, result in steps.append(result) },
             onInference: { rows, result in
-                outputF.append(result.f, rows: rows)
-                outputG.append(result.g, rows: rows)
+                try writer.writeSamples("/f", startingAt: rows.lowerBound, values: result.f.storage)
+                try writer.writeSamples("/g", startingAt: rows.lowerBound, values: result.g.storage)
             })
 
-        try writer.write("/f", shape: outputF.shape, values: outputF.values)
-        try writer.write("/g", shape: outputG.shape, values: outputG.values)
         let w = driver.module.projection.w
         try writer.write("/W", shape: [w.rows, w.columns], values: w.storage)
         try steps.write(to: writer)
@@ -52,7 +51,7 @@ struct NormalizeCommand {
         try writer.setAttribute("config", .string(try configJSON(run)), on: "/")
         try writer.commit()
         if !options.quiet {
-            Console.out("Wrote \(options.out): /f \(outputF.shape), /g \(outputG.shape), /W [\(w.rows), \(w.columns)], "
+            Console.out("Wrote \(options.out): /f \(run.evalF.shape), /g \(run.evalG.shape), /W [\(w.rows), \(w.columns)], "
                           + "\(steps.count) training steps (\(steps.fallbacks) λ = 0 fallbacks).\n")
         }
     }

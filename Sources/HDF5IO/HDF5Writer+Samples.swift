@@ -1,0 +1,58 @@
+import CHDF5
+
+extension HDF5Writer {
+    /// Writes whole samples `first ..< first + values.count / sampleSize` of a
+    /// dataset made by `createDataset` (a hyperslab along axis 0), so results
+    /// can be written batch by batch as they are computed.
+    public func writeSamples<T: HDF5Scalar>(_ path: String, startingAt first: Int, values: [T]) throws {
+        let datasetPath = HDF5Path.normalize(path)
+        let site = site(datasetPath)
+        try HDF5Library.locked {
+            let file = try openFile(datasetPath)
+            guard let (_, kind) = file.lookup(datasetPath), kind == .dataset else {
+                throw site.error(
+                    .datasetNotFound, "no dataset to write samples into",
+                    fix: "Create it first with createDataset(_:shape:of:)")
+            }
+            let dataset = DatasetHandle(
+                try site.check(
+                    H5Dopen2(file.id, datasetPath, chdf5_p_default()), "H5Dopen2", .writeFailed,
+                    "cannot open the dataset"))
+            guard let shape = try dataset.shape(site), let sampleCount = shape.first else {
+                throw site.error(
+                    .invalidArgument, "the dataset has no samples axis", fix: "Create it with a shape [N, ...]")
+            }
+            let sampleSize = shape.dropFirst().reduce(1, *)
+            let samples = sampleSize == 0 ? 0 : values.count / sampleSize
+            guard samples * sampleSize == values.count, first >= 0, first + samples <= sampleCount else {
+                throw site.error(
+                    .invalidArgument,
+                    "\(values.count) values starting at sample \(first) are not whole samples of "
+                        + "\(sampleSize) values within the dataset's \(sampleCount) samples",
+                    fix: "Pass whole samples that fit inside shape \(shape)")
+            }
+            guard samples > 0 else { return }
+            var start = [hsize_t](repeating: 0, count: shape.count)
+            var count = shape.map { hsize_t($0) }
+            start[0] = hsize_t(first)
+            count[0] = hsize_t(samples)
+            let fileSpace = DataspaceHandle(
+                try site.check(H5Dget_space(dataset.id), "H5Dget_space", .writeFailed, "cannot read the dataspace"))
+            try site.check(
+                H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, start, nil, count, nil), "H5Sselect_hyperslab",
+                .writeFailed, "selecting samples \(first)..<\(first + samples) failed")
+            let memorySpace = DataspaceHandle(
+                try site.check(
+                    H5Screate_simple(Int32(count.count), count, nil), "H5Screate_simple", .writeFailed,
+                    "cannot create the memory dataspace"))
+            try values.withUnsafeBufferPointer { buffer in
+                _ = try site.check(
+                    H5Dwrite(
+                        dataset.id, T.elementKind.nativeType, memorySpace.id, fileSpace.id, chdf5_p_default(),
+                        buffer.baseAddress),
+                    "H5Dwrite", .writeFailed, "writing samples \(first)..<\(first + samples) failed",
+                    fix: "Check the free disk space")
+            }
+        }
+    }
+}
