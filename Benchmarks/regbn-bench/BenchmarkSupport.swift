@@ -11,6 +11,7 @@ enum BenchmarkSuites {
         HDF5Benchmark.suite,
         .diagnostics,
         RegBNBenchmark.suite,
+        NormalizeProcessBenchmark.suite,
     ]
 }
 
