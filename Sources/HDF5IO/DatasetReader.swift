@@ -104,19 +104,7 @@ final class DatasetReader {
                 fix: "The file may be corrupted; write it again")
             return
         }
-        var start = [hsize_t](repeating: 0, count: shape.count)
-        var count = shape.map { hsize_t($0) }
-        start[0] = hsize_t(samples.lowerBound)
-        count[0] = hsize_t(samples.count)
-        let fileSpace = DataspaceHandle(
-            try site.check(H5Dget_space(dataset.id), "H5Dget_space", .corruptFile, "the dataspace cannot be read"))
-        try site.check(
-            H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, start, nil, count, nil), "H5Sselect_hyperslab",
-            .readFailed, "selecting samples \(samples) failed")
-        let memorySpace = DataspaceHandle(
-            try site.check(
-                H5Screate_simple(Int32(count.count), count, nil), "H5Screate_simple", .readFailed,
-                "creating the memory dataspace failed"))
+        let (fileSpace, memorySpace) = try dataset.sampleSpaces(samples, shape: shape, site, failure: .readFailed)
         try site.check(
             H5Dread(dataset.id, kind.nativeType, memorySpace.id, fileSpace.id, chdf5_p_default(), buffer.baseAddress),
             "H5Dread", .readFailed, "reading samples \(samples.lowerBound)..<\(samples.upperBound) failed",

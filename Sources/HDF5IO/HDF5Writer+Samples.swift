@@ -32,19 +32,8 @@ extension HDF5Writer {
                     fix: "Pass whole samples that fit inside shape \(shape)")
             }
             guard samples > 0 else { return }
-            var start = [hsize_t](repeating: 0, count: shape.count)
-            var count = shape.map { hsize_t($0) }
-            start[0] = hsize_t(first)
-            count[0] = hsize_t(samples)
-            let fileSpace = DataspaceHandle(
-                try site.check(H5Dget_space(dataset.id), "H5Dget_space", .writeFailed, "cannot read the dataspace"))
-            try site.check(
-                H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, start, nil, count, nil), "H5Sselect_hyperslab",
-                .writeFailed, "selecting samples \(first)..<\(first + samples) failed")
-            let memorySpace = DataspaceHandle(
-                try site.check(
-                    H5Screate_simple(Int32(count.count), count, nil), "H5Screate_simple", .writeFailed,
-                    "cannot create the memory dataspace"))
+            let (fileSpace, memorySpace) = try dataset.sampleSpaces(
+                first..<(first + samples), shape: shape, site, failure: .writeFailed)
             try values.withUnsafeBufferPointer { buffer in
                 _ = try site.check(
                     H5Dwrite(
