@@ -67,7 +67,9 @@ public struct ChannelValidationResult: Sendable, Equatable {
         let rank = String(format: "%.1f", channelEffectiveRank)
         let percent = String(format: "%.0f", 100 * ratio)
         var text = "\(channels) channels, effective rank \(rank) (\(percent) % of the channel count): "
-        if ratio < ChannelValidation.mostlyRedundantRatio {
+        if channels == 1 {
+            text = "1 channel: there is no channel redundancy to measure."
+        } else if ratio < ChannelValidation.mostlyRedundantRatio {
             text += "most channels are redundant for this layer."
         } else if ratio < ChannelValidation.partlyRedundantRatio {
             text += "many channels are redundant for this layer."
@@ -76,11 +78,12 @@ public struct ChannelValidationResult: Sendable, Equatable {
         }
         let product = (spatialShape + [channels]).map(String.init).joined(separator: "·")
         let size = spatialShape.isEmpty ? "\(featuresPerSample)" : "\(product) = \(featuresPerSample)"
+        let features = featuresPerSample == 1 ? "feature" : "features"
         if featuresPerSample > batchSize {
             text += " \(size) features per sample against batches of \(batchSize) → every batch is "
                 + "rank-deficient by construction (at most \(batchSize) non-zero singular values)."
         } else {
-            text += " \(size) features per sample against batches of \(batchSize): a batch can have full rank."
+            text += " \(size) \(features) per sample against batches of \(batchSize): a batch can have full rank."
         }
         let flaggedPercent = String(format: "%.0f", 100 * flaggedFraction)
         text += " \(flaggedBatches) of \(batches.count) batches (\(flaggedPercent) %) are flagged "

@@ -75,6 +75,10 @@ func channelValidationVerdict() throws {
     #expect(healthy.channelEffectiveRank > 6 && healthy.flaggedBatches == 0)
     #expect(healthy.verdict.contains("largely distinct") && healthy.verdict.contains("can have full rank"))
     #expect(throws: DiagnosticsError.self) { try ChannelValidation(batchSize: 20)(x, channels: 16, spatialShape: [4, 4]) }
+
+    let single = try ChannelValidation(batchSize: 20)(TestData.gaussian(rows: 60, columns: 1, seed: 4), channels: 1)
+    #expect(single.verdict.hasPrefix("1 channel: there is no channel redundancy to measure."))
+    #expect(single.verdict.contains(" 1 feature per sample"))
 }
 
 @Test("Per-sample channel means over the spatial block of each channel")
