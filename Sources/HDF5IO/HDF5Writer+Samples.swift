@@ -3,8 +3,13 @@ import CHDF5
 extension HDF5Writer {
     /// Writes whole samples `first ..< first + values.count / sampleSize` of a
     /// dataset made by `createDataset` (a hyperslab along axis 0), so results
-    /// can be written batch by batch as they are computed.
-    public func writeSamples<T: HDF5Scalar>(_ path: String, startingAt first: Int, values: [T]) throws {
+    /// can be written batch by batch as they are computed. `values` are in
+    /// channels-first order; with `.nhwc` they are stored channels-last, in a
+    /// dataset created with the channels-last shape (the mirror of
+    /// `readFeatures(_:as:samples:layout:)`).
+    public func writeSamples<T: HDF5Scalar>(
+        _ path: String, startingAt first: Int, values: [T], layout: FeatureLayout = .nchw
+    ) throws {
         let datasetPath = HDF5Path.normalize(path)
         let site = site(datasetPath)
         try HDF5Library.locked {
@@ -32,6 +37,7 @@ extension HDF5Writer {
                     fix: "Pass whole samples that fit inside shape \(shape)")
             }
             guard samples > 0 else { return }
+            let values = layout == .nhwc ? ChannelsLast.toChannelsLast(values, fileShape: shape) : values
             let (fileSpace, memorySpace) = try dataset.sampleSpaces(
                 first..<(first + samples), shape: shape, site, failure: .writeFailed)
             try values.withUnsafeBufferPointer { buffer in

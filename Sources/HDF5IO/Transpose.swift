@@ -1,4 +1,4 @@
-/// Channels-last (`nhwc`) to channels-first (`nchw`) reordering.
+/// Channels-last (`nhwc`) ⇄ channels-first (`nchw`) reordering.
 enum ChannelsLast {
     /// `[N, d1, ..., dk, C]` → `[N, C, d1, ..., dk]`; rank ≤ 2 is unchanged.
     static func nchwShape(_ shape: [Int]) -> [Int] {
@@ -37,5 +37,24 @@ enum ChannelsLast {
             }
             initialized = values.count
         }
+    }
+
+    /// The inverse of `toChannelsFirst`: `[N, C, d1, ..., dk]` values stored
+    /// as `[N, d1, ..., dk, C]` (`fileShape`), for writing in the input's layout.
+    static func toChannelsLast<T>(_ values: [T], fileShape: [Int]) -> [T] {
+        guard needsTranspose(fileShape), let channels = fileShape.last else { return values }
+        let samples = values.count / max(1, fileShape.dropFirst().reduce(1, *))
+        let spatial = fileShape.dropFirst().dropLast().reduce(1, *)
+        let block = spatial * channels
+        var out = values
+        for sample in 0..<samples {
+            let base = sample * block
+            for channel in 0..<channels {
+                for position in 0..<spatial {
+                    out[base + position * channels + channel] = values[base + channel * spatial + position]
+                }
+            }
+        }
+        return out
     }
 }

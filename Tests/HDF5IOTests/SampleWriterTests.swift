@@ -36,6 +36,23 @@ import Testing
         #expect(try HDF5File.open(path).readArray("/x", as: Double.self).storage == [0.5, 1.5, -2, 3])
     }
 
+    @Test func channelsFirstValuesAreStoredChannelsLast() throws {
+        let path = try TestPaths.temporaryDirectory().appendingPathComponent("nhwc.h5").path
+        let nchw = [2, 3, 2, 2]  // N, C, H, W
+        let values = (0..<24).map { Float($0) }
+        let writer = try HDF5Writer(creating: path)
+        try writer.createDataset("/x", shape: [2, 2, 2, 3], of: Float.self)
+        try writer.writeSamples("/x", startingAt: 1, values: Array(values[12...]), layout: .nhwc)
+        try writer.writeSamples("/x", startingAt: 0, values: Array(values[..<12]), layout: .nhwc)
+        try writer.commit()
+
+        let file = try HDF5File.open(path)
+        let back = try file.readFeatures("/x", as: Float.self, layout: .nhwc)
+        #expect(back.shape == nchw && back.storage == values)
+        // In the file, channel varies fastest: sample 0, pixel (0, 0) holds channels 0, 1, 2.
+        #expect(Array(try file.readArray("/x", as: Float.self).storage.prefix(6)) == [0, 4, 8, 1, 5, 9])
+    }
+
     @Test func badSlicesAreRefusedWithTheDatasetNamed() throws {
         let path = try TestPaths.temporaryDirectory().appendingPathComponent("bad.h5").path
         let writer = try HDF5Writer(creating: path)

@@ -28,15 +28,16 @@ struct NormalizeCommand {
         let progress = Progress(quiet: options.quiet)
 
         var steps = StepLog()
-        // Written batch by batch: memory stays bounded by one batch, whatever N.
-        try writer.createDataset("/f", shape: run.evalF.shape, of: T.self)
-        try writer.createDataset("/g", shape: run.evalG.shape, of: T.self)
+        // Written batch by batch (memory stays bounded by one batch, whatever N),
+        // in the inputs' own shapes and layout.
+        try writer.createDataset("/f", shape: run.evalF.info.shape, of: T.self)
+        try writer.createDataset("/g", shape: run.evalG.info.shape, of: T.self)
         let driver = try run.run(
             progress: progress,
             onStep: { _, _, result in steps.append(result) },
             onInference: { rows, result in
-                try writer.writeSamples("/f", startingAt: rows.lowerBound, values: result.f.storage)
-                try writer.writeSamples("/g", startingAt: rows.lowerBound, values: result.g.storage)
+                try writer.writeSamples("/f", startingAt: rows.lowerBound, values: result.f.storage, layout: layout)
+                try writer.writeSamples("/g", startingAt: rows.lowerBound, values: result.g.storage, layout: layout)
             })
 
         let w = driver.module.projection.w
@@ -51,7 +52,7 @@ struct NormalizeCommand {
         try writer.setAttribute("config", .string(try configJSON(run)), on: "/")
         try writer.commit()
         if !options.quiet {
-            Console.out("Wrote \(options.out): /f \(run.evalF.shape), /g \(run.evalG.shape), /W [\(w.rows), \(w.columns)], "
+            Console.out("Wrote \(options.out): /f \(run.evalF.info.shape), /g \(run.evalG.info.shape), /W [\(w.rows), \(w.columns)], "
                           + "\(steps.count) training steps (\(steps.fallbacks) λ = 0 fallbacks).\n")
         }
     }
@@ -71,7 +72,7 @@ struct NormalizeCommand {
         ])
         object["steps_per_epoch"] = .integer(run.schedule.stepsPerEpoch)
         object["samples_dropped_per_epoch"] = .integer(run.schedule.droppedPerEpoch)
-        object["outputs_layout"] = .string("nchw")
+        object["outputs_layout"] = .string(options.regbn.layout.rawValue)
         return try JSONText.encode(.object(object))
     }
 }

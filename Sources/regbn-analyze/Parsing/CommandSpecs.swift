@@ -17,8 +17,8 @@ extension Subcommand {
                     Emulates training (epochs of consecutive mini-batches), then an inference pass with the \
                     running W over the evaluation samples. Writes /f and /g (inference outputs), /W, \
                     /steps/{epoch,lambda,fallback,iterations}, /state/norm_f|norm_g running statistics \
-                    where BatchNorm is used, and a root attribute `config` (JSON). Outputs are written \
-                    channels-first (nchw) whatever --layout the inputs have. Non-finite inputs stop the run \
+                    where BatchNorm is used, and a root attribute `config` (JSON). /f and /g have the \
+                    shapes and --layout of the inputs. Non-finite inputs stop the run \
                     with their sample index.
                     """,
                 arguments: [],
