@@ -71,18 +71,25 @@ enum NormalizeProcessBenchmark {
         try writer.commit()
     }
 
+    /// Runs the tool and waits for it with posix_spawn/waitpid: Foundation's
+    /// `Process.waitUntilExit` polls on Linux and would add tens of ms to a run.
     static func runTool(_ tool: URL, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = tool
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchmarkError("regbn-analyze \(arguments.joined(separator: " ")) exited with "
-                                 + "\(process.terminationStatus): \(String(decoding: message, as: UTF8.self))")
+        let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("regbn-bench-\(getpid()).stderr")
+        defer { try? FileManager.default.removeItem(at: errorLog) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 2, errorLog.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = ([tool.path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, tool.path, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw BenchmarkError("cannot start \(tool.path): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard status == 0 else {
+            let message = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+            throw BenchmarkError("regbn-analyze \(arguments.joined(separator: " ")) failed (wait status \(status)): \(message)")
         }
     }
 }
