@@ -35,7 +35,7 @@ struct AuditReport {
         configuration["steps_per_epoch"] = .integer(schedule.stepsPerEpoch)
         configuration["spectrum"] = .string(spectrumDescription)
         var manifest = RunManifest(command: "audit", arguments: arguments, configuration: configuration)
-        manifest.inputs = try inputs.map { try $0.manifestEntry() }
+        manifest.inputs = try FeatureInput.manifestEntries(inputs)
         manifest.subsample = result.subsample.json
         manifest.timings = timings
         manifest.warnings = result.warnings

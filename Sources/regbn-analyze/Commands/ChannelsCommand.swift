@@ -37,7 +37,7 @@ struct ChannelsCommand {
                     "batch_size": .integer(options.batchSize), "layout": .string(options.layout.rawValue),
                     "precision": .string("float64"),
                 ])
-                manifest.inputs = [try x.manifestEntry()]
+                manifest.inputs = try FeatureInput.manifestEntries([x])
                 manifest.timings = timings
                 try files.write(manifest)
             }

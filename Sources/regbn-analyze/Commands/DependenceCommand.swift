@@ -47,7 +47,7 @@ struct DependenceCommand {
             var configuration = options.diagnostics.json
             configuration["layout"] = .string(options.layout.rawValue)
             var manifest = RunManifest(command: "dependence", arguments: arguments, configuration: configuration)
-            manifest.inputs = try [x, y].map { try $0.manifestEntry() }
+            manifest.inputs = try FeatureInput.manifestEntries([x, y])
             manifest.subsample = subsample.json
             manifest.timings = timings
             manifest.warnings = warnings

@@ -39,7 +39,7 @@ struct SpectrumCommand {
                 "batches": .integer(batchCount), "samples_dropped": .integer(x.sampleCount - batchCount * b),
                 "precision": .string("float64"),
             ])
-            manifest.inputs = [try x.manifestEntry()]
+            manifest.inputs = try FeatureInput.manifestEntries([x])
             manifest.timings = timings
             if x.sampleCount % b != 0 {
                 manifest.warnings = ["The last \(x.sampleCount % b) samples do not fill a batch and are not analysed."]

@@ -65,11 +65,18 @@ final class FeatureInput {
     }
 
     /// Provenance for run.json: file hash and size, dataset shape and type.
-    func manifestEntry() throws -> RunManifest.Input {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: argument.file)
-        return RunManifest.Input(
-            role: role, file: argument.file, dataset: argument.path, shape: info.shape, dtype: info.dtype,
-            layout: layout.rawValue, fileSHA256: try SHA256.hash(fileAt: argument.file),
-            fileBytes: (attributes?[.size] as? NSNumber)?.intValue ?? -1)
+    /// Each distinct file is hashed once (f and g usually share one file).
+    static func manifestEntries(_ inputs: [FeatureInput]) throws -> [RunManifest.Input] {
+        var digests: [String: String] = [:]
+        return try inputs.map { input in
+            let file = input.argument.file
+            let digest = try digests[file] ?? SHA256.hash(fileAt: file)
+            digests[file] = digest
+            let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+            return RunManifest.Input(
+                role: input.role, file: file, dataset: input.argument.path, shape: input.info.shape,
+                dtype: input.info.dtype, layout: input.layout.rawValue, fileSHA256: digest,
+                fileBytes: (attributes?[.size] as? NSNumber)?.intValue ?? -1)
+        }
     }
 }
