@@ -9,7 +9,8 @@ import Foundation
 public final class HDF5Writer {
     /// The final path, as given.
     public let path: String
-    let temporaryPath: String
+    /// Where the file is written until `commit()` (hidden, beside `path`).
+    public let temporaryPath: String
     private let overwrite: Bool
     private var file: FileHandle?
 

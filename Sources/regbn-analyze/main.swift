@@ -1,3 +1,4 @@
 import Foundation
 
+Interruption.install()
 exit(App.main(Array(CommandLine.arguments.dropFirst())).rawValue)

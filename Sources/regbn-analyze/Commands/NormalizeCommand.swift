@@ -25,6 +25,11 @@ struct NormalizeCommand {
         let run = try RegBNRun<T>(settings: options.regbn, f: f, g: g, evalF: evalF, evalG: evalG)
         // Created first: an existing --out is refused before any work is done.
         let writer = try HDF5Writer(creating: options.out, overwrite: options.force)
+        try Interruption.staging(writer.temporaryPath) { try write(run, to: writer) }
+    }
+
+    private func write<T: HDF5Scalar & LinalgScalar>(_ run: RegBNRun<T>, to writer: HDF5Writer) throws {
+        let layout = options.regbn.layout
         let progress = Progress(quiet: options.quiet)
 
         var steps = StepLog()

@@ -61,9 +61,11 @@ struct ReportDirectory: Sendable {
             throw ReportDirectoryError.io(target.path, underlying: error.localizedDescription)
         }
         do {
-            let result = try body(staging)
-            try moveIntoPlace(staging)
-            return result
+            return try Interruption.staging(staging.path) {
+                let result = try body(staging)
+                try moveIntoPlace(staging)
+                return result
+            }
         } catch {
             try? fm.removeItem(at: staging)
             throw error
