@@ -31,15 +31,9 @@ public struct DistanceCorrelation: Sendable {
 
     public func callAsFunction(_ x: Matrix<Double>, _ y: Matrix<Double>,
                                workspace: KernelWorkspace = KernelWorkspace()) throws -> DistanceCorrelationResult {
-        try InputValidation.checkPair(x, y, statistic: "distance correlation", minimumSamples: Self.minimumSamples)
-        try InputValidation.requirePositive(maxSamples, "maxSamples")
-        try InputValidation.requirePositive(threads, "threads")
-        if let permutation { try InputValidation.requirePositive(permutation.permutations, "permutations") }
-        let subsample = Subsample(total: x.rows, maxSamples: maxSamples)
-        guard subsample.used >= Self.minimumSamples else {
-            throw DiagnosticsError.tooFewSamples(statistic: "distance correlation (after --max-samples)",
-                                                 needed: Self.minimumSamples, got: subsample.used)
-        }
+        let subsample = try InputValidation.kernelSubsample(
+            x, y, statistic: "distance correlation", name: "distance correlation",
+            minimumSamples: Self.minimumSamples, maxSamples: maxSamples, threads: threads, permutation: permutation)
         let a = buildSymmetricKernel(subsample.apply(x), kind: .distance, into: &workspace.first, threads: threads)
         let b = buildSymmetricKernel(subsample.apply(y), kind: .distance, into: &workspace.second, threads: threads)
         let sums = centredProducts(a, &workspace.first, b, &workspace.second, threads: threads)

@@ -43,16 +43,9 @@ public struct GaussianHSIC: Sendable {
     ///   fewer than 6 samples (after subsampling), or a degenerate bandwidth.
     public func callAsFunction(_ x: Matrix<Double>, _ y: Matrix<Double>,
                                workspace: KernelWorkspace = KernelWorkspace()) throws -> GaussianHSICResult {
-        try InputValidation.checkPair(x, y, statistic: "Gaussian HSIC with the gamma test",
-                                      minimumSamples: Self.minimumSamples)
-        try InputValidation.requirePositive(maxSamples, "maxSamples")
-        try InputValidation.requirePositive(threads, "threads")
-        if let permutation { try InputValidation.requirePositive(permutation.permutations, "permutations") }
-        let subsample = Subsample(total: x.rows, maxSamples: maxSamples)
-        guard subsample.used >= Self.minimumSamples else {
-            throw DiagnosticsError.tooFewSamples(statistic: "Gaussian HSIC (after --max-samples)",
-                                                 needed: Self.minimumSamples, got: subsample.used)
-        }
+        let subsample = try InputValidation.kernelSubsample(
+            x, y, statistic: "Gaussian HSIC with the gamma test", name: "Gaussian HSIC",
+            minimumSamples: Self.minimumSamples, maxSamples: maxSamples, threads: threads, permutation: permutation)
         let xs = subsample.apply(x), ys = subsample.apply(y)
         // Bandwidths that need their own pass are chosen first: the median
         // heuristic uses `workspace.second` as scratch.

@@ -33,6 +33,25 @@ enum InputValidation {
         }
     }
 
+    /// The checks a kernel statistic starts with: the pair, its settings, and
+    /// at least `minimumSamples` left after `--max-samples`. Returns the
+    /// subsample to compute on. `name` labels the too-few-after-subsampling error.
+    static func kernelSubsample(
+        _ x: Matrix<Double>, _ y: Matrix<Double>, statistic: String, name: String, minimumSamples: Int,
+        maxSamples: Int, threads: Int, permutation: PermutationSettings?
+    ) throws -> Subsample {
+        try checkPair(x, y, statistic: statistic, minimumSamples: minimumSamples)
+        try requirePositive(maxSamples, "maxSamples")
+        try requirePositive(threads, "threads")
+        if let permutation { try requirePositive(permutation.permutations, "permutations") }
+        let subsample = Subsample(total: x.rows, maxSamples: maxSamples)
+        guard subsample.used >= minimumSamples else {
+            throw DiagnosticsError.tooFewSamples(statistic: "\(name) (after --max-samples)",
+                                                 needed: minimumSamples, got: subsample.used)
+        }
+        return subsample
+    }
+
     /// At least one full batch of at least one feature. Non-finite values are
     /// not an error here: spectra flag such batches and go on with the others.
     static func checkBatches(_ m: Matrix<Double>, batchSize: Int) throws {
