@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(
             name: "HDF5IOTests", dependencies: ["HDF5IO", "TestSupport"],
             exclude: ["make_test_files.py"]),
-        .testTarget(name: "RegBNTests", dependencies: ["RegBN", "HDF5IO", "Linalg", "TestSupport"]),
+        .testTarget(name: "RegBNTests", dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg", "TestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "HDF5IO", "Linalg", "TestSupport"]),
         .testTarget(
             name: "CLITests",

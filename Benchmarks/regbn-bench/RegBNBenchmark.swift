@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Linalg
 import RegBN
@@ -99,18 +100,11 @@ enum RegBNBenchmark {
     }
 }
 
-/// SplitMix64 with Box–Muller normals: reproducible random batches.
+/// Box–Muller normals from Diagnostics' SplitMix64: reproducible random batches.
 struct BenchRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    private var generator: SplitMix64
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+    mutating func uniform() -> Double { Double(generator.next() >> 11) / Double(1 << 53) }
     mutating func matrix(_ rows: Int, _ columns: Int) -> Matrix<Float> {
         Matrix(rows: rows, columns: columns, storage: (0..<(rows * columns)).map { _ in
             Float((-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * Double.pi * uniform()))
