@@ -19,18 +19,19 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]),
 
         // MARK: - Public API
+        .target(name: "SeededRandom"),
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
         .target(name: "HDF5IO", dependencies: ["CHDF5"]),
-        .target(name: "RegBN", dependencies: ["Linalg"], exclude: ["README.md"]),
-        .target(name: "Diagnostics", dependencies: ["Linalg"], exclude: ["README.md"]),
+        .target(name: "RegBN", dependencies: ["Linalg", "SeededRandom"], exclude: ["README.md"]),
+        .target(name: "Diagnostics", dependencies: ["Linalg", "SeededRandom"], exclude: ["README.md"]),
         .executableTarget(
             name: "regbn-analyze",
-            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg"]),
+            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg", "SeededRandom"]),
 
         // MARK: - Benchmarks (print tables; never part of the tests)
         .executableTarget(
             name: "regbn-bench",
-            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg"],
+            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg", "SeededRandom"],
             path: "Benchmarks/regbn-bench"),
 
         // MARK: - Tests
@@ -39,8 +40,8 @@ let package = Package(
         .testTarget(
             name: "HDF5IOTests", dependencies: ["HDF5IO", "TestSupport"],
             exclude: ["make_test_files.py"]),
-        .testTarget(name: "RegBNTests", dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg", "TestSupport"]),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "HDF5IO", "Linalg", "TestSupport"]),
+        .testTarget(name: "RegBNTests", dependencies: ["RegBN", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["regbn-analyze", "HDF5IO", "TestSupport"]),

@@ -1,3 +1,4 @@
+import SeededRandom
 import Diagnostics
 import Foundation
 import Linalg
@@ -100,14 +101,11 @@ enum RegBNBenchmark {
     }
 }
 
-/// Box–Muller normals from Diagnostics' SplitMix64: reproducible random batches.
+/// Standard-normal batches from a seeded stream: reproducible random data.
 struct BenchRandom {
     private var generator: SplitMix64
     init(seed: UInt64) { generator = SplitMix64(seed: seed) }
-    mutating func uniform() -> Double { Double(generator.next() >> 11) / Double(1 << 53) }
     mutating func matrix(_ rows: Int, _ columns: Int) -> Matrix<Float> {
-        Matrix(rows: rows, columns: columns, storage: (0..<(rows * columns)).map { _ in
-            Float((-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * Double.pi * uniform()))
-        })
+        Matrix(rows: rows, columns: columns, storage: (0..<(rows * columns)).map { _ in Float(generator.standardNormal()) })
     }
 }

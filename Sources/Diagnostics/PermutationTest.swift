@@ -1,3 +1,4 @@
+import SeededRandom
 /// Settings of a seeded permutation test.
 public struct PermutationSettings: Sendable, Equatable {
     /// R, the number of random permutations of y's rows.

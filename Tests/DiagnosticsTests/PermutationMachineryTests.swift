@@ -1,3 +1,4 @@
+import SeededRandom
 import Linalg
 import Testing
 @testable import Diagnostics

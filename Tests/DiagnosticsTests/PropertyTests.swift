@@ -1,3 +1,4 @@
+import SeededRandom
 import Diagnostics
 import Foundation
 import Linalg

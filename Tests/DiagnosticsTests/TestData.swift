@@ -1,4 +1,5 @@
 import Diagnostics
+import SeededRandom
 import Foundation
 import Linalg
 
@@ -7,11 +8,7 @@ enum TestData {
     /// Standard normal entries by Box–Muller from a SplitMix64 stream.
     static func gaussian(rows: Int, columns: Int, seed: UInt64) -> Matrix<Double> {
         var g = SplitMix64(seed: seed)
-        func uniform() -> Double { (Double(g.next() >> 11) + 0.5) / Double(1 << 53) }
-        let values = (0..<(rows * columns)).map { _ in
-            (-2 * log(uniform())).squareRoot() * cos(2 * Double.pi * uniform())
-        }
-        return Matrix(rows: rows, columns: columns, storage: values)
+        return Matrix(rows: rows, columns: columns, storage: (0..<(rows * columns)).map { _ in g.standardNormal() })
     }
 
     /// y = tanh(x·A) + noise: dependent on x, not linearly.

@@ -1,4 +1,4 @@
-import Diagnostics
+import SeededRandom
 import Testing
 import RegBN
 

@@ -1,4 +1,4 @@
-import Diagnostics
+import SeededRandom
 
 /// Which samples each emulated training step sees: `epochs` passes of
 /// `sampleCount / batchSize` consecutive batches (the last incomplete batch is
@@ -33,7 +33,7 @@ struct TrainingSchedule: Sendable, Equatable {
         var order = Array(0..<sampleCount)
         guard let shuffleSeed else { return order }
         var generator = SplitMix64(seed: shuffleSeed, stream: epoch)
-        order.shuffle(using: &generator)
+        generator.shuffle(&order)
         return order
     }
 

@@ -1,5 +1,11 @@
 /// SplitMix64 (Steele, Lea & Flood 2014): a small, fast, seedable generator whose
 /// output is fixed by its seed on every platform and toolchain.
+///
+/// Every random choice of the project (shuffled training orders, permutation
+/// tests, bootstrap resamples, subsamples, test data) draws from this type and
+/// the samplers in `Sampling.swift`, never from the standard library's
+/// `shuffle(using:)`/`random(in:using:)`, whose algorithms are not promised to
+/// stay the same across Swift versions: a seed must name the same numbers forever.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     public private(set) var state: UInt64
 
@@ -21,28 +27,5 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
-    }
-
-    /// A uniform integer in 0..<bound by Lemire's multiply-and-reject method:
-    /// unbiased and fixed here, rather than left to the standard library's choice.
-    mutating func uniform(below bound: Int) -> Int {
-        let b = UInt64(bound)
-        var product = next().multipliedFullWidth(by: b)
-        if product.low < b {
-            let threshold = (0 &- b) % b
-            while product.low < threshold { product = next().multipliedFullWidth(by: b) }
-        }
-        return Int(product.high)
-    }
-
-    /// A uniformly random permutation of 0..<n (Fisher–Yates).
-    mutating func permutation(_ n: Int) -> [Int] {
-        var p = Array(0..<n)
-        var i = n - 1
-        while i > 0 {
-            p.swapAt(i, uniform(below: i + 1))
-            i -= 1
-        }
-        return p
     }
 }
