@@ -40,10 +40,8 @@ struct AuditCommand {
         _ = try clock.time("regbn") {
             try run.run(
                 progress: progress,
-                onStep: { index, _, result in
-                    records.append(BatchRecord(result, step: index % run.schedule.stepsPerEpoch,
-                                               batchSize: settings.batchSize, gFeatures: g.featureCount,
-                                               precision: working))
+                onStep: { step, result in
+                    records.append(BatchRecord(result, step: step, gFeatures: g.featureCount, precision: working))
                 },
                 onInference: { rows, result in try regbnF.add(result.f, rows: rows) })
         }

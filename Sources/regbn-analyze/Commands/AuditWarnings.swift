@@ -8,7 +8,8 @@ enum AuditWarnings {
         var warnings: [String] = []
         if run.schedule.droppedPerEpoch > 0 {
             warnings.append("\(run.schedule.droppedPerEpoch) of \(run.schedule.sampleCount) samples are left out of "
-                            + "training each epoch (last incomplete batch dropped, as the official loader setting does).")
+                            + "training each epoch (the last incomplete batch is dropped, as DataLoader(drop_last=True) does; "
+                            + "--keep-last-batch trains on it, as the official example does).")
         }
         if !subsample.isComplete {
             warnings.append("Kernel statistics use \(subsample.used) of \(subsample.total) samples "

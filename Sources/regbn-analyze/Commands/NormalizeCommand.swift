@@ -37,9 +37,19 @@ struct NormalizeCommand {
         // in the inputs' own shapes and layout.
         try writer.createDataset("/f", shape: run.evalF.info.shape, of: T.self)
         try writer.createDataset("/g", shape: run.evalG.info.shape, of: T.self)
+        if options.saveTrainingOutputs {
+            let trainingRows = run.schedule.epochs * run.schedule.samplesPerEpoch
+            try writer.createDataset("/train/f", shape: [trainingRows] + run.f.info.shape.dropFirst(), of: T.self)
+            try writer.createDataset("/train/g", shape: [trainingRows] + run.g.info.shape.dropFirst(), of: T.self)
+        }
         let driver = try run.run(
             progress: progress,
-            onStep: { _, _, result in steps.append(result) },
+            onStep: { step, result in
+                steps.append(step, result)
+                guard options.saveTrainingOutputs else { return }
+                try writer.writeSamples("/train/f", startingAt: step.firstRow, values: result.f.storage, layout: layout)
+                try writer.writeSamples("/train/g", startingAt: step.firstRow, values: result.g.storage, layout: layout)
+            },
             onInference: { rows, result in
                 try writer.writeSamples("/f", startingAt: rows.lowerBound, values: result.f.storage, layout: layout)
                 try writer.writeSamples("/g", startingAt: rows.lowerBound, values: result.g.storage, layout: layout)
@@ -48,6 +58,8 @@ struct NormalizeCommand {
         let w = driver.module.projection.w
         try writer.write("/W", shape: [w.rows, w.columns], values: w.storage)
         try steps.write(to: writer)
+        let orders = (0..<run.schedule.epochs).flatMap { run.schedule.order(epoch: $0).map(Int64.init) }
+        try writer.write("/order", shape: [run.schedule.epochs, orders.count / run.schedule.epochs], values: orders)
         for (name, normalizer) in [("norm_f", driver.module.normF), ("norm_g", driver.module.normG)] {
             guard let state = normalizer.batchNormState else { continue }
             try writer.write("/state/\(name)/running_mean", shape: [state.runningMean.count], values: state.runningMean)
@@ -60,6 +72,12 @@ struct NormalizeCommand {
             Console.out("Wrote \(options.out): /f \(run.evalF.info.shape), /g \(run.evalG.info.shape), /W [\(w.rows), \(w.columns)], "
                           + "\(steps.count) training steps (\(steps.fallbacks) λ = 0 fallbacks).\n")
         }
+    }
+
+    private var orderSource: String {
+        if let order = options.regbn.order { return "--order \(order)" }
+        if let seed = options.regbn.shuffleSeed { return "--shuffle \(seed)" }
+        return "file order"
     }
 
     private func configJSON<T>(_ run: RegBNRun<T>) throws -> String {
@@ -77,6 +95,7 @@ struct NormalizeCommand {
         ])
         object["steps_per_epoch"] = .integer(run.schedule.stepsPerEpoch)
         object["samples_dropped_per_epoch"] = .integer(run.schedule.droppedPerEpoch)
+        object["order_source"] = .string(orderSource)
         object["outputs_layout"] = .string(options.regbn.layout.rawValue)
         return try JSONText.encode(.object(object))
     }

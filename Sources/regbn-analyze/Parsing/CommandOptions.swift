@@ -23,6 +23,12 @@ struct RegBNSettings: Sendable, Equatable {
     var precision: Precision
     var lambdaSolver: LambdaSolverChoice
     var lambdaFrom: DatasetArgument?
+    /// `n_epoch` of the first epoch (the official example passes 1).
+    var firstEpoch = 0
+    /// Train on each epoch's final partial batch (DataLoader `drop_last=False`).
+    var keepLastBatch = false
+    /// A logged run's sample order, replacing file order or `shuffleSeed`.
+    var order: DatasetArgument? = nil
 }
 
 /// Settings of the dependence statistics.
@@ -56,6 +62,8 @@ struct NormalizeOptions: Sendable, Equatable {
     var out: String
     var force = false
     var quiet = false
+    /// Also write the training-mode outputs of every step (/train/f, /train/g).
+    var saveTrainingOutputs = false
 }
 
 struct AuditOptions: Sendable, Equatable {

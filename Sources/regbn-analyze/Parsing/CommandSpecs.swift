@@ -16,10 +16,12 @@ extension Subcommand {
                 discussion: """
                     Emulates training (epochs of consecutive mini-batches), then an inference pass with the \
                     running W over the evaluation samples. Writes /f and /g (inference outputs), /W, \
-                    /steps/{epoch,lambda,fallback,iterations}, /state/norm_f|norm_g running statistics \
-                    where BatchNorm is used, and a root attribute `config` (JSON). /f and /g have the \
-                    shapes and --layout of the inputs. Non-finite inputs stop the run \
-                    with their sample index.
+                    /steps/{epoch,epoch_arg,batch_size,lambda,fallback,iterations}, /order (the sample \
+                    order of every epoch), /state/norm_f|norm_g running statistics where BatchNorm is \
+                    used, and a root attribute `config` (JSON). /f and /g have the shapes and --layout \
+                    of the inputs. Everything a replay needs is recorded: --lambda-from OUT:/steps/lambda \
+                    --order OUT:/order with the same --first-epoch and --keep-last-batch reproduces the \
+                    run. Non-finite inputs stop the run with their sample index.
                     """,
                 arguments: [],
                 options: [
@@ -28,6 +30,8 @@ extension Subcommand {
                     OptionGroups.feature("eval-f", "Evaluation features f (default: --f).", required: false),
                     OptionGroups.feature("eval-g", "Evaluation features g (default: --g).", required: false),
                 ] + OptionGroups.regbn + [
+                    OptionSpec("save-training-outputs", .flag,
+                               help: "Also write the training-mode outputs of every step, concatenated in step order, as /train/f and /train/g."),
                     OptionGroups.out("Output HDF5 file.", valueName: "out.h5"),
                     OptionGroups.force, OptionGroups.quiet,
                 ])

@@ -58,10 +58,11 @@ private func invocation(_ sub: Subcommand, _ p: ParsedArguments) throws(UsageErr
     case .normalize:
         return .normalize(NormalizeOptions(
             f: p.dataset("f")!, g: p.dataset("g")!, evalF: p.dataset("eval-f"), evalG: p.dataset("eval-g"),
-            regbn: regbnSettings(p), out: p.string("out")!, force: p.flag("force"), quiet: p.flag("quiet")))
+            regbn: try regbnSettings(p, sub), out: p.string("out")!, force: p.flag("force"), quiet: p.flag("quiet"),
+            saveTrainingOutputs: p.flag("save-training-outputs")))
     case .audit:
         return .audit(AuditOptions(
-            f: p.dataset("f")!, g: p.dataset("g")!, regbn: regbnSettings(p),
+            f: p.dataset("f")!, g: p.dataset("g")!, regbn: try regbnSettings(p, sub),
             diagnostics: diagnosticSettings(p, x: "f", y: "g"), report: reportSettings(p)))
     case .dependence:
         return .dependence(DependenceOptions(
@@ -85,8 +86,11 @@ private func invocation(_ sub: Subcommand, _ p: ParsedArguments) throws(UsageErr
     }
 }
 
-private func regbnSettings(_ p: ParsedArguments) -> RegBNSettings {
-    RegBNSettings(
+private func regbnSettings(_ p: ParsedArguments, _ sub: Subcommand) throws(UsageError) -> RegBNSettings {
+    if p.isGiven("shuffle") && p.isGiven("order") {
+        throw UsageError("'--shuffle' and '--order' both choose the sample order; give one of them.", subcommand: sub)
+    }
+    return RegBNSettings(
         batchSize: p.int("batch-size")!, epochs: p.int("epochs")!, shuffleSeed: p.seed("shuffle"),
         layout: p.choice("layout", as: FeatureLayout.self)!,
         normalizeInput: p.bool("normalize-input")!, normalizeOutput: p.bool("normalize-output")!,
@@ -94,7 +98,8 @@ private func regbnSettings(_ p: ParsedArguments) -> RegBNSettings {
         beta1: p.double("beta1")!, beta2: p.double("beta2")!, momentum: p.double("momentum")!,
         precision: p.choice("precision", as: Precision.self)!,
         lambdaSolver: p.choice("lambda-solver", as: LambdaSolverChoice.self)!,
-        lambdaFrom: p.dataset("lambda-from"))
+        lambdaFrom: p.dataset("lambda-from"), firstEpoch: p.int("first-epoch")!,
+        keepLastBatch: p.flag("keep-last-batch"), order: p.dataset("order"))
 }
 
 private func diagnosticSettings(_ p: ParsedArguments, x: String, y: String) -> DiagnosticSettings {

@@ -26,11 +26,17 @@ enum OptionGroups {
     /// Every setting of the official RegBN module (kebab-case names, official
     /// defaults) plus this tool's training-emulation and solver choices.
     static let regbn: [OptionSpec] = [
-        batchSize("Mini-batch size of the emulated training (the last incomplete batch is dropped, as the official loader setting does)."),
+        batchSize("Mini-batch size of the emulated training. The last incomplete batch of each epoch is dropped (DataLoader drop_last=True) unless --keep-last-batch is given."),
         OptionSpec("epochs", .integer(minimum: 1), valueName: "e", required: true,
                    help: "Number of training epochs to emulate."),
         OptionSpec("shuffle", .seed, valueName: "seed",
-                   help: "Shuffle the training samples each epoch with this seed (default: file order)."),
+                   help: "Shuffle the training samples each epoch with this seed (default: file order). The order used is written to the output (/order), so the run can be replayed with --order."),
+        OptionSpec("order", .dataset,
+                   help: "Replay a logged run's sample order: an integer dataset [epochs, N] (a permutation per epoch) or the flat sequence of sample indices consumed batch by batch."),
+        OptionSpec("first-epoch", .integer(minimum: 0), valueName: "k", default: "0",
+                   help: "The n_epoch passed to the module at the first epoch; later epochs count up from it. The official example passes 1 (for epoch in range(1, epochs + 1))."),
+        OptionSpec("keep-last-batch", .flag,
+                   help: "Train on each epoch's final partial batch too, with steps_per_epoch = ceil(N/b), as the official example's DataLoader (drop_last=False) does."),
         layout,
         OptionSpec("normalize-input", .boolean, default: String(officialDefaults.normalizeInput),
                    help: "Normalise the inputs (BatchNorm over channels for 2-3 spatial dims, else LayerNorm)."),

@@ -21,7 +21,10 @@ extension RegBNSettings {
             "beta1": .number(beta1), "beta2": .number(beta2), "momentum": .number(momentum),
             "precision": .string(precision.rawValue), "lambda_solver": .string(lambdaSolver.rawValue),
             "lambda_from": .optional(lambdaFrom?.description),
-            "drop_last": .bool(true),
+            "order": .optional(order?.description),
+            "first_epoch": .integer(firstEpoch),
+            "keep_last_batch": .bool(keepLastBatch),
+            "drop_last": .bool(!keepLastBatch),
         ]
     }
 }

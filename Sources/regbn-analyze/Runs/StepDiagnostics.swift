@@ -18,10 +18,11 @@ struct BatchRecord {
 
     /// The normalised g batch's singular values as the method saw them, the
     /// exact root of the same λ objective, and their gap.
-    init<T: LinalgScalar>(_ result: TrainingStepResult<T>, step: Int, batchSize: Int, gFeatures: Int,
+    init<T: LinalgScalar>(_ result: TrainingStepResult<T>, step position: TrainingStep, gFeatures: Int,
                           precision: WorkingPrecision) {
-        epoch = result.epoch
-        self.step = step
+        epoch = position.epoch
+        step = position.step
+        let batchSize = position.rows.count
         fallback = result.fallback
         solverIterations = result.lbfgsIterations
         let used = result.lambda.map { Double($0) } ?? .nan
