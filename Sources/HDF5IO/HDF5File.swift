@@ -69,7 +69,7 @@ public final class HDF5File {
         guard let (_, kind) = lookup(path) else {
             throw site.error(
                 .datasetNotFound, "no such dataset; \(describeNeighbourhood(of: path))",
-                fix: "Use one of the datasets listed (see `regbn-analyze inspect \(self.path)`)")
+                fix: "Use one of the datasets listed")
         }
         guard kind == .dataset else {
             let what = kind == .group ? "a group" : "not a dataset"
