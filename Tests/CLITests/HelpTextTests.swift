@@ -2,6 +2,11 @@ import Testing
 @testable import regbn_analyze
 
 @Suite struct HelpTextTests {
+    /// The help on one line, so that phrases wrapped across lines can be found.
+    static func flattenedHelp(for sub: Subcommand) -> String {
+        HelpText.help(for: sub).split(separator: "\n").map { $0.trimmingPrefix(while: { $0 == " " }) }.joined(separator: " ")
+    }
+
     @Test(arguments: Subcommand.allCases)
     func everySubcommandHelpHasTheSections(_ sub: Subcommand) {
         let text = HelpText.help(for: sub)
@@ -16,8 +21,7 @@ import Testing
     }
 
     @Test func enumOptionsListValuesAndDefault() {
-        let text = HelpText.help(for: .audit)
-        let flattened = text.split(separator: "\n").map { $0.trimmingPrefix(while: { $0 == " " }) }.joined(separator: " ")
+        let flattened = Self.flattenedHelp(for: .audit)
         #expect(flattened.contains("(values: float32, float64; default: float64)"))
         #expect(flattened.contains("(values: lbfgs, root; default: lbfgs)"))
         #expect(flattened.contains("(values: nchw, nhwc; default: nchw)"))
@@ -26,8 +30,7 @@ import Testing
 
     /// Issue 9: every numeric option documents its bounds.
     @Test func numericOptionsDocumentTheirRange() {
-        let flattened = HelpText.help(for: .audit).split(separator: "\n")
-            .map { $0.trimmingPrefix(while: { $0 == " " }) }.joined(separator: " ")
+        let flattened = Self.flattenedHelp(for: .audit)
         #expect(flattened.contains("(1 to 2147483647; required)"))
         #expect(flattened.contains("(1 to 1000000; required)"))
         #expect(flattened.contains("(0 to 1000000; default: 200)"))
@@ -40,8 +43,7 @@ import Testing
     /// The official loader keeps the last partial batch; the help must say
     /// what this tool does instead (issue 10), not claim the official loader drops it.
     @Test func batchSizeHelpIsTruthful() {
-        let flattened = HelpText.help(for: .normalize).split(separator: "\n")
-            .map { $0.trimmingPrefix(while: { $0 == " " }) }.joined(separator: " ")
+        let flattened = Self.flattenedHelp(for: .normalize)
         #expect(flattened.contains("the last incomplete batch is dropped"))
         #expect(flattened.contains("the official example keeps it"))
         #expect(!flattened.contains("as the official loader setting does"))

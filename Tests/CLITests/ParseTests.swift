@@ -132,13 +132,6 @@ import RegBN
         ErrorCase(arguments: ["spectrum", "--x", "a.h5:/g", "--batch-size", "-3", "--out", "r"], message: "The value '-3' is invalid for '--batch-size <b>': expected an integer from 1 to 2147483647.", subcommand: .spectrum),
     ]
 
-    @Test(arguments: boundCases)
-    func numericBounds(_ errorCase: ErrorCase) {
-        #expect(throws: UsageError(errorCase.message, subcommand: errorCase.subcommand)) {
-            try parse(errorCase.arguments)
-        }
-    }
-
     @Test func boundsThemselvesAreAccepted() throws {
         let arguments = ["audit", "--f", "a.h5:/f", "--g", "a.h5:/g", "--batch-size", "2147483647", "--epochs", "1000000",
                          "--out", "r", "--permutations", "1000000", "--max-samples", "1000000",
@@ -229,7 +222,7 @@ import RegBN
         }
     }
 
-    @Test(arguments: errorCases)
+    @Test(arguments: errorCases + boundCases)
     func usageErrors(_ errorCase: ErrorCase) {
         #expect(throws: UsageError(errorCase.message, subcommand: errorCase.subcommand)) {
             try parse(errorCase.arguments)
