@@ -44,8 +44,15 @@ struct InvalidOptionText: Error {
 /// One command-line option and the typed key its value is read with:
 /// `Option<Int>` for `--epochs 2`, `Option<Double?>` for an optional
 /// `--sigma-x`, `Option<[DatasetArgument]>` for a repeatable `--x`,
-/// `Option<Bool>` for a flag. Declared once (see `OptionGroups` and
-/// `CommandSpecs`); the help text and the parse both come from here.
+/// `Option<Bool>` for a flag. Declared once (`OptionGroups`, `RegBNOptions`,
+/// `DiagnosticOptions`, `CommandSpecs`); the help text and the parse both
+/// come from here.
+///
+/// Adding an option: declare it with its value type (`ValueType`), list it
+/// in the command's `CommandSpec.options` (that order is the help's), and
+/// read it in the command's builder with `try values(option)`. An option that
+/// is listed but never read is refused when given, so the omission shows in
+/// `ParseTests.everyDeclaredOptionIsRead`.
 struct Option<Value: Sendable>: DeclaredOption {
     let declaration: OptionDeclaration
     /// Parses the texts given for the option (none when it is absent) into
