@@ -93,14 +93,17 @@ extension LocatedInputError {
     }
 }
 
+extension LocatedInputError where Self: CustomStringConvertible {
+    /// Library errors describe themselves as `file[:dataset]: message`.
+    var messageWithoutLocation: String {
+        let location = inputFile + (inputDataset.map { ":\($0)" } ?? "") + ": "
+        return description.hasPrefix(location) ? String(description.dropFirst(location.count)) : description
+    }
+}
+
 extension HDF5Error: LocatedInputError {
     var inputFile: String { file }
     var inputDataset: String? { dataset }
-
-    var messageWithoutLocation: String {
-        let location = file + (dataset.map { ":\($0)" } ?? "") + ": "
-        return description.hasPrefix(location) ? String(description.dropFirst(location.count)) : description
-    }
 }
 
 // MARK: - Exit status and advice of each error type
