@@ -46,7 +46,7 @@ enum InputValidation {
         if let permutation { try requirePositive(permutation.permutations, "permutations") }
         let subsample = Subsample(total: x.rows, maxSamples: maxSamples)
         guard subsample.used >= minimumSamples else {
-            throw DiagnosticsError.tooFewSamples(statistic: "\(name) (after --max-samples)",
+            throw DiagnosticsError.tooFewSamples(statistic: "\(name) (after subsampling to maxSamples)",
                                                  needed: minimumSamples, got: subsample.used)
         }
         return subsample

@@ -1,5 +1,6 @@
 import CHDF5
 import Foundation
+import Suggestions
 
 /// An HDF5 file opened read-only. The file closes when the object goes away
 /// (and after the last batch sequence reading from it).
@@ -68,7 +69,7 @@ public final class HDF5File {
         guard let (_, kind) = lookup(path) else {
             throw site.error(
                 .datasetNotFound, "no such dataset; \(describeNeighbourhood(of: path))",
-                fix: "Use one of the datasets listed (see `regbn-analyze inspect \(self.path)`)")
+                fix: "Use one of the datasets listed")
         }
         guard kind == .dataset else {
             let what = kind == .group ? "a group" : "not a dataset"
@@ -99,7 +100,7 @@ public final class HDF5File {
             (HDF5Path.components($0.path).count, $0.path) < (HDF5Path.components($1.path).count, $1.path)
         }
         let nearest = datasets.map {
-            (path: $0.path, distance: EditDistance.between(wanted, HDF5Path.components($0.path).last ?? ""))
+            (path: $0.path, distance: editDistance(wanted, HDF5Path.components($0.path).last ?? ""))
         }
         .min { ($0.distance, $0.path) < ($1.distance, $1.path) }
         var text = ""

@@ -24,7 +24,7 @@ struct AuditCommand {
         var clock = Stopwatch()
         let progress = Progress(quiet: options.report.quiet)
         let settings = options.regbn
-        let working: WorkingPrecision = settings.precision == .float32 ? .float32 : .float64
+        let working = settings.precision
         let f = try FeatureInput(role: "f", argument: options.f, layout: settings.layout)
         let g = try FeatureInput(role: "g", argument: options.g, layout: settings.layout)
         let run = try RegBNRun<T>(settings: settings, f: f, g: g)

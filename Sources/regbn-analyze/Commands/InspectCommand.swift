@@ -10,9 +10,9 @@ struct InspectCommand {
         let file = try HDF5File.open(options.file)
         let nodes = try file.tree()
         if options.json {
-            Console.out(try InspectJSON.render(file: options.file, nodes: nodes))
+            try Console.out(try InspectJSON.render(file: options.file, nodes: nodes))
         } else {
-            Console.out(InspectTable.render(file: options.file, nodes: nodes))
+            try Console.out(InspectTable.render(file: options.file, nodes: nodes))
         }
     }
 }

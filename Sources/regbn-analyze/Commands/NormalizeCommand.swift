@@ -69,7 +69,7 @@ struct NormalizeCommand {
         try writer.setAttribute("config", .string(try configJSON(run)), on: "/")
         try writer.commit()
         if !options.quiet {
-            Console.out("Wrote \(options.out): /f \(run.evalF.info.shape), /g \(run.evalG.info.shape), /W [\(w.rows), \(w.columns)], "
+            try Console.out("Wrote \(options.out): /f \(run.evalF.info.shape), /g \(run.evalG.info.shape), /W [\(w.rows), \(w.columns)], "
                           + "\(steps.count) training steps (\(steps.fallbacks) λ = 0 fallbacks).\n")
         }
     }

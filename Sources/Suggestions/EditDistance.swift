@@ -1,6 +1,8 @@
 /// Optimal-string-alignment distance (Levenshtein plus adjacent
-/// transpositions, the commonest typo), for "Did you mean …?" suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
+/// transpositions, the commonest typo), for "Did you mean …?" suggestions
+/// of subcommands, options, values and dataset names: one measure for the
+/// whole package, so every suggestion follows the same rule.
+public func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
@@ -21,7 +23,7 @@ func editDistance(_ a: String, _ b: String) -> Int {
 
 /// The closest candidate when it is close enough to be a likely typo: at most
 /// a third of the word's length (minimum 1) edits away, or a prefix of it.
-func closestMatch(to word: String, in candidates: [String]) -> String? {
+public func closestMatch(to word: String, in candidates: [String]) -> String? {
     let scored = candidates.map { ($0, editDistance(word, $0)) }
     guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
     if best.1 <= max(1, word.count / 3) { return best.0 }
