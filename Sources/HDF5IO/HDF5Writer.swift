@@ -1,50 +1,81 @@
 import CHDF5
 import Foundation
 
-/// Writes a new HDF5 file atomically: everything goes to a hidden temporary
-/// file in the same directory, and `commit()` renames it into place. A writer
-/// that is dropped without `commit()` (an error, a crash of the caller's
-/// logic) removes its temporary file, so no half-written file is ever left
-/// under the final name.
+/// Writes an HDF5 file at the path it is given and closes it with `finish()`.
+///
+/// It does not stage or rename: a caller that needs the final name to appear
+/// only complete (the command line tool) gives it a staging path and renames
+/// that itself. A writer dropped without `finish()` (an error in the caller's
+/// logic) deletes its file, so an unfinished file never stays behind.
 public final class HDF5Writer {
-    /// The final path, as given.
+    /// Where the file is written.
     public let path: String
-    /// Where the file is written until `commit()` (hidden, beside `path`).
-    public let temporaryPath: String
-    private let overwrite: Bool
+    /// The name errors give the file (the final output when `path` is a staging file).
+    public let displayName: String
     private var file: FileHandle?
 
-    public init(creating path: String, overwrite: Bool = false) throws {
+    /// Creates a new file at `path`; an existing file is refused unless `overwrite`.
+    public convenience init(creating path: String, overwrite: Bool = false) throws {
+        try self.init(path: path, displayName: path, mode: overwrite ? .truncate : .exclusive, fileLocking: true)
+    }
+
+    /// Writes into the existing empty file at `path` that the caller created
+    /// and holds locked (a staging file), reporting errors under `displayName`.
+    /// HDF5's own file lock is off for it: an `flock` the caller holds on the
+    /// same file would make HDF5's fail.
+    public convenience init(filling path: String, displayName: String) throws {
+        try self.init(path: path, displayName: displayName, mode: .truncate, fileLocking: false)
+    }
+
+    private enum Mode { case exclusive, truncate }
+
+    private init(path: String, displayName: String, mode: Mode, fileLocking: Bool) throws {
         self.path = path
-        self.overwrite = overwrite
-        let site = Site(file: path, dataset: nil)
-        let url = URL(fileURLWithPath: path)
-        if FileManager.default.fileExists(atPath: path), !overwrite {
+        self.displayName = displayName
+        let site = Site(file: displayName, dataset: nil)
+        if mode == .exclusive, FileManager.default.fileExists(atPath: path) {
             throw site.error(
-                .fileExists, "the file already exists", fix: "Choose another name or allow overwriting (--force)")
+                .fileExists, "the file already exists", fix: "Choose another name or allow overwriting")
         }
-        let directory = url.deletingLastPathComponent()
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
         else {
             throw site.error(
                 .fileNotFound, "the directory \(directory.path) does not exist", fix: "Create it first (mkdir -p)")
         }
-        temporaryPath = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)").path
-        let temporaryPath = temporaryPath
         file = FileHandle(
             try HDF5Library.locked {
-                try site.check(
-                    H5Fcreate(temporaryPath, chdf5_acc_excl(), chdf5_p_default(), chdf5_p_default()), "H5Fcreate",
-                    .writeFailed, "cannot create the temporary file \(temporaryPath)",
+                let access = PropertyListHandle(
+                    try site.check(
+                        H5Pcreate(chdf5_p_file_access()), "H5Pcreate", .library, "cannot create file access properties"))
+                if !fileLocking {
+                    try site.check(
+                        H5Pset_file_locking(access.id, false, true), "H5Pset_file_locking", .library,
+                        "cannot turn off HDF5's file locking")
+                }
+                return try site.check(
+                    H5Fcreate(path, mode == .exclusive ? chdf5_acc_excl() : chdf5_acc_trunc(), chdf5_p_default(),
+                              access.id),
+                    "H5Fcreate", .writeFailed, "cannot create the file",
                     fix: "Check that the directory is writable and has free space")
             })
+    }
+
+    /// Call first thing in a process that writes HDF5 files, before any other
+    /// HDF5IO call. HDF5's atexit clean-up flushes files still open, and
+    /// crashes (SIGSEGV) on a file whose flush already failed (a full disk,
+    /// a file size limit): the process would die instead of exiting with the
+    /// error it reported. Complete files are flushed by `finish()`, so the
+    /// clean-up has nothing left to save.
+    public static func skipLibraryCleanupAtExit() {
+        _ = H5dont_atexit()
     }
 
     deinit {
         guard file != nil else { return }
         file = nil
-        try? FileManager.default.removeItem(atPath: temporaryPath)
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     /// Creates a group and any missing parents; existing groups are fine.
@@ -153,9 +184,9 @@ public final class HDF5Writer {
         }
     }
 
-    /// Flushes, closes and renames the temporary file to `path` (replacing an
-    /// existing file only when the writer was created with `overwrite`).
-    public func commit() throws {
+    /// Flushes everything to the file and closes it; the file at `path` is
+    /// then complete. The writer accepts no further writes.
+    public func finish() throws {
         let site = site(nil)
         try HDF5Library.locked {
             let file = try openFile(nil)
@@ -163,31 +194,19 @@ public final class HDF5Writer {
                 H5Fflush(file.id, H5F_SCOPE_GLOBAL), "H5Fflush", .writeFailed, "flushing the file failed",
                 fix: "Check the free disk space")
         }
+        // Closing after a successful global flush writes nothing that matters
+        // (the caller syncs the file to disk before publishing it).
         file = nil
-        // Another process may have created the file since `init`.
-        if !overwrite, FileManager.default.fileExists(atPath: path) {
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-            throw site.error(
-                .fileExists, "the file appeared while it was being written",
-                fix: "Choose another name or allow overwriting (--force)")
-        }
-        guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-            throw site.error(
-                .writeFailed, "cannot move the finished file into place: \(reason)",
-                fix: "Check that the directory is writable")
-        }
     }
 
     // MARK: - Helpers (callers hold the lock)
 
-    func site(_ dataset: String?) -> Site { Site(file: path, dataset: dataset) }
+    func site(_ dataset: String?) -> Site { Site(file: displayName, dataset: dataset) }
 
     func openFile(_ dataset: String?) throws -> FileHandle {
         guard let file else {
             throw site(dataset).error(
-                .invalidArgument, "the writer has already been committed", fix: "Create a new HDF5Writer")
+                .invalidArgument, "the writer has already finished the file", fix: "Create a new HDF5Writer")
         }
         return file
     }

@@ -53,11 +53,8 @@ enum App {
         switch error {
         case let usage as UsageError:
             return (.usage, HelpText.render(usage))
-        case let report as ReportDirectoryError:
-            if case .exists = report { return (.usage, "Error: \(report)\n") }
-            if case .notADirectory = report { return (.usage, "Error: \(report)\n") }
-            if case .parentMissing = report { return (.usage, "Error: \(report)\n") }
-            return (.failure, "Error: \(report)\n")
+        case let output as OutputError:
+            return (output.exitStatus, "Error: \(output)\n")
         case let hdf5 as HDF5Error:
             switch hdf5.kind {
             case .fileExists: return (.usage, "Error: \(hdf5)\n")

@@ -9,9 +9,11 @@ import Testing
     @Test func errorsMapToTheirExitCodes() {
         let cases: [(Error, regbn_analyze.ExitStatus)] = [
             (UsageError("x", subcommand: .audit), .usage),
-            (ReportDirectoryError.exists("/r"), .usage),
-            (ReportDirectoryError.parentMissing("/r"), .usage),
-            (ReportDirectoryError.io("/r", underlying: "disk full"), .failure),
+            (OutputError(.exists, path: "/r", "exists"), .usage),
+            (OutputError(.appearedMeanwhile, path: "/r", "appeared"), .usage),
+            (OutputError(.wrongKind, path: "/r", "a file"), .usage),
+            (OutputError(.invalidPath, path: "/r", "a file in the way"), .usage),
+            (OutputError(.writeFailed, path: "/r", "disk full"), .failure),
             (HDF5Error(.fileNotFound, file: "a.h5", message: "no such file"), .badInput),
             (HDF5Error(.unsupportedType, file: "a.h5", dataset: "/s", message: "strings"), .badInput),
             (HDF5Error(.fileExists, file: "o.h5", message: "exists"), .usage),
