@@ -7,13 +7,13 @@ import TestSupport
 /// one wins (exit 0), the other exits 2 saying the output exists or appeared
 /// meanwhile, and the output is the winner's, complete.
 @Suite struct ConcurrentWritersEndToEndTests {
-    @Test(arguments: [OutputScenario.normalize, .dependence])
-    func exactlyOneOfTwoWritersWins(_ scenario: OutputScenario) throws {
+    @Test(arguments: [(OutputScenario.normalize, 20), (.dependence, 10)])
+    func exactlyOneOfTwoWritersWins(_ scenario: OutputScenario, trials: Int) throws {
         let directory = try TestPaths.temporaryDirectory("race")
         defer { try? FileManager.default.removeItem(at: directory) }
         let reference = try scenario.reference(in: directory)
         var lostMidRun = 0
-        for trial in 0..<20 {
+        for trial in 0..<trials {
             let trialDirectory = directory.appendingPathComponent("trial-\(trial)")
             try FileManager.default.createDirectory(at: trialDirectory, withIntermediateDirectories: false)
             let out = trialDirectory.appendingPathComponent(scenario.writesFile ? "out.h5" : "report").path

@@ -30,40 +30,49 @@ import TestSupport
         var failure: String?
     }
 
+    /// How long a run of each scenario takes now, learnt from the trials: a
+    /// run that finished sets it, a run the signal cut short lengthens it by
+    /// 15 %. The delays thus keep spanning whole runs however loaded the
+    /// machine is (the suites run in parallel), and some runs always finish.
+    final class RunTimes: Sendable {
+        private let seconds: Mutex<[OutputScenario: Double]>
+
+        init(_ initial: [OutputScenario: Double]) { seconds = Mutex(initial) }
+
+        func current(_ scenario: OutputScenario) -> Double { seconds.withLock { $0[scenario] ?? 1 } }
+
+        func record(_ scenario: OutputScenario, finishedAfter measured: Double?) {
+            seconds.withLock { $0[scenario] = measured ?? ($0[scenario] ?? 1) * 1.15 }
+        }
+    }
+
     @Test func signalsAtRandomMomentsLeaveTheOutputAbsentOldOrComplete() throws {
         let directory = try TestPaths.temporaryDirectory("interrupt")
         defer { try? FileManager.default.removeItem(at: directory) }
-        // Runs are timed as the trials run them, `lanes` at a time, so that the
-        // delays spread over whole runs on a loaded machine too.
-        let lanes = 3
-        var references: [OutputScenario: (OutputScenario.Reference, Double)] = [:]
+        var references: [OutputScenario: OutputScenario.Reference] = [:]
+        var initial: [OutputScenario: Double] = [:]
         for scenario in OutputScenario.allCases {
-            let timings = Mutex([Result<(OutputScenario.Reference, Double), Error>]())
-            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                let start = DispatchTime.now()
-                let result = Result {
-                    try scenario.reference(in: directory, name: "reference-\(scenario.rawValue)-\(lane)")
-                }.map { ($0, Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9) }
-                timings.withLock { $0.append(result) }
-            }
-            let measured = try timings.withLock { $0 }.map { try $0.get() }
-            references[scenario] = (measured[0].0, measured.map(\.1).reduce(0, +) / Double(measured.count))
+            let start = DispatchTime.now()
+            references[scenario] = try scenario.reference(in: directory)
+            initial[scenario] = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         }
         // 16 trials for each of the 3 scenarios × with/without --force: 96 runs,
-        // signals rotating, delays uniform over [0, 1.3 × the run time].
+        // signals rotating, delays uniform over [0, 1.2 × the run time].
         var random = SplitMix64(seed: 20_231_209)
         var trials: [Trial] = []
         for index in 0..<96 {
             trials.append(Trial(scenario: OutputScenario.allCases[index % 3], signal: Self.signals[(index / 3) % 3],
-                                force: (index / 9) % 2 == 1, delay: 1.3 * random.unitInterval()))
+                                force: (index / 9) % 2 == 1, delay: 1.2 * random.unitInterval()))
         }
         let outcomes = Mutex([Outcome](repeating: Outcome(), count: trials.count))
+        let runTimes = RunTimes(initial)
         let (allTrials, allReferences) = (trials, references)
+        let lanes = 3
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             for index in stride(from: lane, to: allTrials.count, by: lanes) {
                 let trial = allTrials[index]
-                guard let (reference, seconds) = allReferences[trial.scenario] else { continue }
-                let outcome = Self.run(trial, index: index, reference: reference, seconds: seconds, in: directory)
+                guard let reference = allReferences[trial.scenario] else { continue }
+                let outcome = Self.run(trial, index: index, reference: reference, runTimes: runTimes, in: directory)
                 outcomes.withLock { $0[index] = outcome }
             }
         }
@@ -84,7 +93,7 @@ import TestSupport
 
     /// One run in its own directory; every check's failure is returned, not
     /// thrown, so that all trials run.
-    static func run(_ trial: Trial, index: Int, reference: OutputScenario.Reference, seconds: Double,
+    static func run(_ trial: Trial, index: Int, reference: OutputScenario.Reference, runTimes: RunTimes,
                     in parent: URL) -> Outcome {
         var outcome = Outcome()
         do {
@@ -93,11 +102,14 @@ import TestSupport
             let out = directory.appendingPathComponent(trial.scenario.writesFile ? "out.h5" : "report").path
             if trial.force { try OldOutput.create(at: out, file: trial.scenario.writesFile) }
             let stderr = parent.appendingPathComponent("trial-\(index).stderr")
+            let start = DispatchTime.now()
             let tool = try SpawnedTool(trial.scenario.arguments(out: out) + (trial.force ? ["--force"] : []),
                                        stderr: stderr, environment: ["OPENBLAS_NUM_THREADS": "1"])
-            Thread.sleep(forTimeInterval: trial.delay * seconds)
+            Thread.sleep(forTimeInterval: trial.delay * runTimes.current(trial.scenario))
             tool.send(trial.signal)
             let ending = tool.wait()
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            runTimes.record(trial.scenario, finishedAfter: ending == .exited(0) ? seconds : nil)
             outcome.diedBySignal = ending == .signaled(trial.signal)
             guard outcome.diedBySignal || ending == .exited(0) else {
                 outcome.failure = "ended by \(ending): \(tool.stderr)"
