@@ -186,3 +186,63 @@ import TestSupport
         #expect(try OutputPath("a/b//", kind: .directory).name == "b")
     }
 }
+
+/// The same guarantees where the file system lacks renameat2 (EINVAL):
+/// link + unlink for files, rename(2) for new directories, two renames under
+/// the registry lock for replacing one.
+@Suite struct StagingFallbackTests {
+    private func contents(_ url: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+    }
+
+    @Test func aFileIsLinkedIntoPlaceWithoutReplacing() throws {
+        try FileSystem.$renameat2IsUnsupported.withValue(true) {
+            let parent = try TestPaths.temporaryDirectory("fallback")
+            defer { try? FileManager.default.removeItem(at: parent) }
+            let target = parent.appendingPathComponent("out.h5")
+            let first = try StagedOutput(path: target.path, kind: .file, force: false)
+            try Data("first".utf8).write(to: URL(fileURLWithPath: try first.prepare()))
+            let second = try StagedOutput(path: target.path, kind: .file, force: false)
+            try Data("second".utf8).write(to: URL(fileURLWithPath: try second.prepare()))
+            try first.commit()
+            let error = try #require(throws: OutputError.self) { try second.commit() }
+            #expect(error.kind == .appearedMeanwhile)
+            #expect(try String(contentsOf: target, encoding: .utf8) == "first")
+            #expect(try contents(parent) == ["out.h5"])
+        }
+    }
+
+    @Test func aNewReportIsRenamedAndAnExistingOneKept() throws {
+        try FileSystem.$renameat2IsUnsupported.withValue(true) {
+            let parent = try TestPaths.temporaryDirectory("fallback")
+            defer { try? FileManager.default.removeItem(at: parent) }
+            let target = parent.appendingPathComponent("report")
+            let loser = ReportDirectory(path: target.path, force: false)
+            try loser.prepare()
+            try ReportDirectory(path: target.path, force: false).write { staging in
+                try ReportFiles(directory: staging).write(text: "winner\n", as: "run.json")
+            }
+            let error = try #require(throws: OutputError.self) {
+                try loser.write { staging in try ReportFiles(directory: staging).write(text: "loser\n", as: "run.json") }
+            }
+            #expect(error.kind == .appearedMeanwhile)
+            #expect(try String(contentsOf: target.appendingPathComponent("run.json"), encoding: .utf8) == "winner\n")
+            #expect(try contents(parent) == ["report"])
+        }
+    }
+
+    @Test func forceReplacesAReportInTwoRenames() throws {
+        try FileSystem.$renameat2IsUnsupported.withValue(true) {
+            let parent = try TestPaths.temporaryDirectory("fallback")
+            defer { try? FileManager.default.removeItem(at: parent) }
+            let target = parent.appendingPathComponent("report")
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: false)
+            try Data("old".utf8).write(to: target.appendingPathComponent("old.csv"))
+            try ReportDirectory(path: target.path, force: true).write { staging in
+                try ReportFiles(directory: staging).write(text: "new\n", as: "new.csv")
+            }
+            #expect(try contents(target) == ["new.csv"])
+            #expect(try contents(parent) == ["report"], "the old report was left aside")
+        }
+    }
+}
