@@ -77,7 +77,9 @@ final class StagedOutput {
             state.entries[path] = .init(output: output.given, role: .unfinished)
             do throws(SystemCallError) {
                 let descriptor = try Self.createEntry(path, kind: output.kind)
-                // Nobody else can hold the lock on an entry this process just created.
+                // Nobody else can hold the lock on an entry this process just
+                // created; where flock is unavailable (some network file
+                // systems), the PID in the name alone keeps other runs off it.
                 _ = try? FileSystem.tryLock(descriptor, path: path)
                 return descriptor
             } catch {
