@@ -16,6 +16,9 @@ import Foundation
 /// clean-up as ordinary code: it takes the staging registry's lock, removes
 /// what is registered, and dies inside the lock — see `StagingRegistry` for
 /// why this cannot race with creating or committing an entry.
+///
+/// A signal ignored when the tool starts stays ignored, as POSIX tools do:
+/// `nohup` (SIGHUP) and background jobs of a script (SIGINT) keep running.
 enum Interruption {
     static let handled: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
@@ -47,9 +50,9 @@ enum Interruption {
     }
 
     /// Ends the process with `status` unless a signal's clean-up is under way,
-    /// in which case that finishes and the process dies of the signal. Never
-    /// `exit` while the clean-up runs: its atexit handlers (HDF5's) must not
-    /// race with it.
+    /// in which case that finishes and the process dies of the signal: the
+    /// status must say "interrupted", and exit's handlers must not run beside
+    /// the clean-up.
     static func exit(_ status: ExitStatus) -> Never {
         StagingRegistry.withLock { _ in Foundation.exit(status.rawValue) }
     }
