@@ -144,6 +144,22 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["stderr"])
     }
 
+    /// Under `nohup` (SIGHUP ignored from the start), a closed terminal does
+    /// not stop the run: the tool keeps the signal ignored.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/nohup")))
+    func nohupKeepsSIGHUPIgnored() throws {
+        let directory = try TestPaths.temporaryDirectory("interrupt")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("out.h5").path
+        let tool = try SpawnedTool(OutputScenario.normalize.arguments(out: out),
+                                   stderr: directory.appendingPathComponent("stderr"), through: ["/usr/bin/nohup"])
+        try Self.waitForStaging(in: directory, of: tool)
+        tool.send(SIGHUP)
+        #expect(tool.wait() == .exited(0), "\(tool.stderr)")
+        let reference = try OutputScenario.normalize.reference(in: directory)
+        #expect(try OutputScenario.normalize.inspect(out, reference: reference) == .complete)
+    }
+
     /// Waits until `tool` has created its staging entry in `directory`.
     static func waitForStaging(in directory: URL, of tool: SpawnedTool) throws {
         for _ in 0..<3000 where tool.poll() == nil {
