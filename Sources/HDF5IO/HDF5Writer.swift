@@ -45,7 +45,7 @@ public final class HDF5Writer {
                 .fileNotFound, "the directory \(directory.path) does not exist", fix: "Create it first (mkdir -p)")
         }
         file = FileHandle(
-            try HDF5Library.locked {
+            try Self.writing {
                 let access = PropertyListHandle(
                     try site.check(
                         H5Pcreate(chdf5_p_file_access()), "H5Pcreate", .library, "cannot create file access properties"))
@@ -81,7 +81,7 @@ public final class HDF5Writer {
     /// Creates a group and any missing parents; existing groups are fine.
     public func createGroup(_ path: String) throws {
         let groupPath = HDF5Path.normalize(path)
-        try HDF5Library.locked {
+        try Self.writing {
             let file = try openFile(groupPath)
             if let existing = file.lookup(groupPath) {
                 guard existing.kind == .group else {
@@ -117,7 +117,7 @@ public final class HDF5Writer {
                 .invalidArgument, "shape \(shape) does not hold \(values.count) values",
                 fix: "Pass a shape whose product is the number of values")
         }
-        try HDF5Library.locked {
+        try Self.writing {
             let dataset = try makeDataset(datasetPath, shape: shape, type: T.self, storage: storage)
             guard !values.isEmpty else { return }
             try values.withUnsafeBufferPointer { buffer in
@@ -142,7 +142,7 @@ public final class HDF5Writer {
                 .invalidArgument, "shape \(shape) has no samples axis or a negative extent",
                 fix: "Pass a shape [N, ...] with non-negative extents")
         }
-        try HDF5Library.locked { _ = try makeDataset(datasetPath, shape: shape, type: type, storage: storage) }
+        try Self.writing { _ = try makeDataset(datasetPath, shape: shape, type: type, storage: storage) }
     }
 
     /// Creates the dataset (parents included); callers hold the lock.
@@ -173,7 +173,7 @@ public final class HDF5Writer {
     public func setAttribute(_ name: String, _ value: AttributeValue, on path: String = "/") throws {
         let objectPath = HDF5Path.normalize(path)
         let site = site(objectPath)
-        try HDF5Library.locked {
+        try Self.writing {
             let file = try openFile(objectPath)
             guard let (object, _) = file.lookup(objectPath) else {
                 throw site.error(
@@ -188,7 +188,7 @@ public final class HDF5Writer {
     /// then complete. The writer accepts no further writes.
     public func finish() throws {
         let site = site(nil)
-        try HDF5Library.locked {
+        try Self.writing {
             let file = try openFile(nil)
             try site.check(
                 H5Fflush(file.id, H5F_SCOPE_GLOBAL), "H5Fflush", .writeFailed, "flushing the file failed",
@@ -200,6 +200,32 @@ public final class HDF5Writer {
     }
 
     // MARK: - Helpers (callers hold the lock)
+
+    /// Runs `body` holding the HDF5 lock. A failed write gets the system's
+    /// reason ("No space left on device"), which HDF5 reports only deep in
+    /// its error stack, into its message.
+    static func writing<R>(_ body: () throws -> R) throws -> R {
+        do {
+            return try HDF5Library.locked(body)
+        } catch let error as HDF5Error where error.kind == .writeFailed {
+            guard let reason = systemReason(in: error.stack), !error.message.contains(reason) else { throw error }
+            throw HDF5Error(
+                error.kind, file: error.file, dataset: error.dataset, message: "\(error.message): \(reason)",
+                fix: error.fix, call: error.call, stack: error.stack)
+        }
+    }
+
+    /// The strerror text HDF5's POSIX driver puts in its stack entries
+    /// ("…, errno = 28, error message = 'No space left on device', …").
+    static func systemReason(in stack: [String]) -> String? {
+        let marker = "error message = '"
+        for entry in stack {
+            guard let start = entry.range(of: marker)?.upperBound,
+                  let end = entry[start...].firstIndex(of: "'") else { continue }
+            return String(entry[start..<end])
+        }
+        return nil
+    }
 
     func site(_ dataset: String?) -> Site { Site(file: displayName, dataset: dataset) }
 
