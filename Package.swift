@@ -17,6 +17,8 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        // renameat2 and the signal handler of the output staging (POSIX/Linux only).
+        .target(name: "CPosix"),
 
         // MARK: - Public API
         .target(name: "SeededRandom"),
@@ -27,7 +29,7 @@ let package = Package(
         .target(name: "Diagnostics", dependencies: ["Linalg", "SeededRandom"], exclude: ["README.md"]),
         .executableTarget(
             name: "regbn-analyze",
-            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg", "SeededRandom", "Suggestions"]),
+            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg", "SeededRandom", "Suggestions", "CPosix"]),
 
         // MARK: - Benchmarks (print tables; never part of the tests)
         .executableTarget(
@@ -45,7 +47,7 @@ let package = Package(
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["regbn-analyze", "HDF5IO", "Suggestions", "TestSupport"],
+            dependencies: ["regbn-analyze", "HDF5IO", "SeededRandom", "Suggestions", "TestSupport"],
             exclude: ["Golden"]),
     ]
 )

@@ -79,7 +79,7 @@ enum HDF5Benchmark {
             let path = directory.appendingPathComponent("\(label).h5").path
             let writer = try HDF5Writer(creating: path)
             try writer.write("/x", shape: [samples, featuresPerSample], values: values, storage: storage)
-            try writer.commit()
+            try writer.finish()
             files.append((label, path))
         }
         return files

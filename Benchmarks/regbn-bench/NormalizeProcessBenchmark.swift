@@ -68,7 +68,7 @@ enum NormalizeProcessBenchmark {
             let values = random.matrix(samples, sampleShape.reduce(1, *)).storage
             try writer.write(name, shape: [samples] + sampleShape, values: values)
         }
-        try writer.commit()
+        try writer.finish()
     }
 
     /// Runs the tool and waits for it with posix_spawn/waitpid: Foundation's

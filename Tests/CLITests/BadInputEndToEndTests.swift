@@ -13,7 +13,7 @@ import TestSupport
         for (dataset, (shape, values)) in datasets.sorted(by: { $0.key < $1.key }) {
             try writer.write(dataset, shape: shape, values: values)
         }
-        try writer.commit()
+        try writer.finish()
         return path
     }
 

@@ -15,7 +15,7 @@ import TestSupport
         let writer = try HDF5Writer(creating: path)
         try writer.write("/f", shape: [40, 3], values: (0..<120).map { Float(sin(Double($0) * 0.7)) })
         try writer.write("/g", shape: [40, 2], values: [Float](repeating: 0, count: 80))
-        try writer.commit()
+        try writer.finish()
         return path
     }
 

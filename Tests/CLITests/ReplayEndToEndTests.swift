@@ -93,7 +93,7 @@ import TestSupport
         let writer = try HDF5Writer(creating: path)
         try writer.write("/f", shape: [n, 6], values: f.map { Float($0) })
         try writer.write("/g", shape: [n, 2, 3, 3], values: g.map { Float($0) })
-        try writer.commit()
+        try writer.finish()
     }
 
     @Test func shuffledRunReplaysBitForBitFromItsWrittenOrder() throws {
@@ -144,7 +144,7 @@ import TestSupport
         try writer.write("/epochs3", shape: [3, 17], values: (0..<51).map { Int64($0 % 17) })
         try writer.write("/flat", shape: [30], values: (0..<30).map { Int64($0 % 15) })
         try writer.write("/cube", shape: [2, 17, 1], values: (0..<34).map { Int64($0 % 17) })
-        try writer.commit()
+        try writer.finish()
         func normalize(_ extra: [String]) throws -> ToolRun {
             let epochs = extra.contains("--epochs") ? [] : ["--epochs", "2"]
             return try ToolRunner.run(["normalize", "--f", "\(data):/f", "--g", "\(data):/g", "--batch-size", "8",

@@ -13,7 +13,7 @@ struct AuditCommand {
     @discardableResult
     func run() throws -> AuditResult {
         let report = ReportDirectory(path: options.report.directory, force: options.report.force)
-        try report.checkWritable()
+        try report.prepare()
         switch options.regbn.precision {
         case .float32: return try run(as: Float.self, report: report)
         case .float64: return try run(as: Double.self, report: report)

@@ -118,7 +118,7 @@ extension ChannelsOptions {
     static let x = OptionGroups.feature("x", "Feature dataset of the layer.")
     static let batchSize = OptionGroups.batchSize("Training batch size.")
     static let out: Option<String?> = .optional(
-        "out", .text(placeholder: "dir"), help: "Report directory to create (optional).")
+        "out", .text(placeholder: "dir"), help: "Report directory to create (optional). " + OptionGroups.stagingNote)
 
     static let spec = CommandSpec(
         .channels, abstract: "Check whether a layer's channel count suits RegBN at a given batch size.",
@@ -139,7 +139,8 @@ extension ChannelsOptions {
 
 extension DemoOptions {
     static let out: Option<String> = .defaulted(
-        "out", .text(placeholder: "dir"), default: "demo-report", help: "Report directory to create.")
+        "out", .text(placeholder: "dir"), default: "demo-report",
+        help: "Report directory to create. " + OptionGroups.stagingNote)
     static let epochs: Option<Int> = .defaulted(
         "epochs", .integer(OptionGroups.epochCounts), default: 2, placeholder: "e",
         help: "Training epochs to emulate.")

@@ -42,11 +42,18 @@ enum OptionGroups {
     // MARK: - Outputs
 
     static func out(_ help: String, placeholder: String = "dir") -> Option<String> {
-        .required("out", .text(placeholder: placeholder), help: help)
+        .required("out", .text(placeholder: placeholder), help: help + " " + stagingNote)
     }
 
+    /// How every output is written (`StagedOutput`), said once for every `--out`.
+    static let stagingNote = "Missing parent directories are created. It is written under a hidden name beside "
+        + "it and appears only when complete."
+
     static let quiet: Option<Bool> = .flag("quiet", help: "Do not print progress on stderr.")
-    static let force: Option<Bool> = .flag("force", help: "Replace the output if it already exists.")
+    static let force: Option<Bool> = .flag(
+        "force",
+        help: "Replace an existing output of the same kind (a file with a file, a report with a report). The old "
+            + "output stays in place until the new one is complete, then is swapped out in one step.")
     static let latex: Option<Bool> = .flag("latex", help: "Also write summary.tex, a booktabs table of summary.csv.")
 
     /// `--out`, `--force`, `--quiet` and, where the command writes

@@ -116,14 +116,8 @@ extension InputError: ExitStatusProviding {
     var exitStatus: ExitStatus { .badInput }
 }
 
-extension ReportDirectoryError: ExitStatusProviding {
-    var exitStatus: ExitStatus {
-        switch self {
-        case .exists, .notADirectory, .parentMissing: return .usage
-        case .io: return .failure
-        }
-    }
-}
+/// `OutputError` states its own exit status (`exitStatus`, by kind).
+extension OutputError: ExitStatusProviding {}
 
 extension StageDiagnosticsError: ExitStatusProviding {
     var exitStatus: ExitStatus { underlying.exitStatus }
