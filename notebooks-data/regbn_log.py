@@ -42,6 +42,7 @@ import inspect
 import json
 import math
 import os
+import shlex
 import sys
 import warnings
 
@@ -284,7 +285,11 @@ class RegBNLog:
         return {key: plain(value) for key, value in kwargs.items()}
 
     def replay_command(self, f="features.h5:/f", g="features.h5:/g", out="replay.h5"):
-        """The regbn-analyze line that replays this log (inputs f, g in the training order's indexing)."""
+        """The regbn-analyze line that replays this log (inputs f, g in the dataset's own order)."""
+        return shlex.join(self.replay_arguments(f, g, out))
+
+    def replay_arguments(self, f="features.h5:/f", g="features.h5:/g", out="replay.h5"):
+        """replay_command as an argument list (for subprocess)."""
         info = self.summary()
         kwargs = self.regbn_kwargs()
         parts = ["regbn-analyze", "normalize", "--f", f, "--g", g, "--batch-size", str(info.get("batch_size", "B")),
@@ -302,7 +307,7 @@ class RegBNLog:
         if dtype in ("float32", "float64"):
             parts += ["--precision", dtype]
         parts += ["--out", out]
-        return " ".join(parts)
+        return parts
 
     def _write(self):
         info = self.summary()

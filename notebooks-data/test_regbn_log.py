@@ -419,6 +419,28 @@ class OfficialModule(unittest.TestCase):
                          (config["first_epoch"], config["steps_per_epoch"], not config["drop_last"]))
         print(f"{name}: official module, torch {torch.__version__}: max |Δλ|/λ = "
               f"{np.max(np.abs(datasets['lambda'] / expected['lambda'] - 1)):.2e}", file=sys.stderr)
+        self.replay(log, fixture)
+
+    def replay(self, log, fixture):
+        """The second command of the README's path: regbn-analyze replays the log and lands on the official state."""
+        binary = built_binary()
+        if not binary or "--order" not in subprocess.run([binary, "normalize", "--help"], capture_output=True,
+                                                         text=True).stdout:
+            print("  (replay skipped: no regbn-analyze with --order)", file=sys.stderr)
+            return
+        out = os.path.join(os.path.dirname(log.path), "replay.h5")
+        arguments = log.replay_arguments(f=f"{fixture}:/f", g=f"{fixture}:/g", out=out)
+        print(f"  {log.replay_command(f=f'{fixture}:/f', g=f'{fixture}:/g', out=out)}", file=sys.stderr)
+        result = subprocess.run([binary] + arguments[1:] + ["--quiet"], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, f"{log.replay_command()}\n{result.stderr}")
+        with h5py.File(out, "r") as replay, h5py.File(fixture, "r") as source:
+            for got, want in (("W", "expected/state/W"), ("f", "expected/eval/f_r")):
+                expected = source[want]
+                tolerance = expected.attrs["atol"] + expected.attrs["rtol"] * np.abs(expected[()])
+                difference = np.abs(replay[got][()].reshape(expected.shape) - expected[()])
+                self.assertLessEqual(float(np.max(difference - tolerance)), 0.0, f"/{got} vs /{want}")
+                print(f"  replayed /{got}: max |Δ| {difference.max():.2e} (within atol + rtol·|expected|)",
+                      file=sys.stderr)
 
 
 def main():
