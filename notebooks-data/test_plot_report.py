@@ -305,6 +305,25 @@ class SpectrumFigure(Temporary):
         self.assertIn("every batch: colour.conv3 has 392 features per sample against 50 samples", title)
         self.assertNotIn("features-exceed-batch", title)
 
+    def test_one_median_line_per_stage_when_the_table_has_stages(self):
+        rows = []
+        for stage, decay in (("raw", 1.0), ("regbn", 3.0)):
+            for step in range(5):
+                s = np.exp(-np.arange(10) / decay) * (1 + 0.01 * step)
+                energy = np.cumsum(s ** 2) / np.sum(s ** 2)
+                rows += [[stage, 0, step, i, s[i], s[i] / s[0], energy[i]] for i in range(10)]
+        table = pd.DataFrame(rows, columns=["stage", "epoch", "step", "index", "singular_value", "normalized",
+                                            "cumulative_energy"])
+        fig = spectrum.plot_spectrum(table, None, {}, {})
+        self.addCleanup(plt.close, fig)
+        legend = [t.get_text() for t in fig.legends[0].get_texts()]
+        self.assertIn("median, raw (5 batches)", legend)
+        self.assertIn("median, RegBN (5 batches)", legend)
+        medians = [line for line in fig.axes[0].lines if line.get_linestyle() == "-"]
+        self.assertEqual(len(medians), 2)
+        np.testing.assert_allclose(medians[1].get_ydata(), np.exp(-np.arange(10) / 3.0))
+        self.assertIn("no batches.csv", fig._suptitle.get_text())
+
     def test_median_and_quartiles_over_batches_of_different_length(self):
         low, mid, high = spectrum.quartiles([np.array([1.0, 0.5, 0.1]), np.array([1.0, 0.3]), np.array([1.0, 0.4])])
         np.testing.assert_allclose(mid, [1.0, 0.4, 0.1])

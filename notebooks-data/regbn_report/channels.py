@@ -10,7 +10,7 @@ would do.
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import style
 
@@ -26,11 +26,8 @@ def plot_channels(channels):
     if len(table) < 2:
         return None
     style.use_style()
-    fig, ax = plt.subplots(figsize=(3.4, 2.9))
+    fig, ax = plt.subplots(figsize=(3.4, 3.2))
     top = float(table["channels"].max()) * 1.08
-    ax.plot([0, top], [0, top], color=style.GREY, linewidth=0.8, linestyle="--", zorder=1)
-    ax.text(top, top, "every channel distinct", color=style.GREY, ha="right", va="bottom", fontsize=6,
-            rotation=0)
     handles = [Line2D([], [], color=style.BLUE, marker="o", linestyle="none", label="effective rank")]
     for column, marker, label in (("channels_for_90pct_variance", "v", "channels for 90 % of the variance"),
                                   ("channels_for_99pct_variance", "^", "channels for 99 % of the variance")):
@@ -42,24 +39,35 @@ def plot_channels(channels):
                                   linestyle="none", label=label))
     ax.plot(table["channels"], table["channel_effective_rank"], linestyle="none", marker="o", color=style.BLUE,
             markersize=5, zorder=3)
-    for row in table.itertuples():
-        ax.annotate(str(row.name), (row.channels, row.channel_effective_rank), xytext=(4, -3),
-                    textcoords="offset points", fontsize=6.5, va="top")
+    for _, row in table.iterrows():  # the name above the variant's highest marker
+        highest = np.nanmax([row["channel_effective_rank"], float(row["channels_for_90pct_variance"]),
+                             float(row["channels_for_99pct_variance"])])
+        ax.annotate(str(row["name"]), (row["channels"], highest), xytext=(0, 6), textcoords="offset points",
+                    fontsize=6.5, ha="center", va="bottom")
     counts = table["channels"]
-    if counts.max() >= 8 * max(counts.min(), 1):  # 16, 64, 256 channels: equal steps on a log axis
+    if counts.max() >= 4 * max(counts.min(), 1):  # 32, 64, 128 channels: equal steps on a log axis
+        lowest = np.nanmin(table[["channel_effective_rank", "channels_for_90pct_variance",
+                                  "channels_for_99pct_variance"]].astype(float).to_numpy())
+        low, top = max(min(lowest, counts.min()) / 1.5, 0.5), top * 1.3
         ax.set_xscale("log", base=2)
         ax.set_yscale("log", base=2)
         ax.set_xlim(counts.min() / 1.5, top)
-        ax.set_ylim(1 / 1.5, top)
+        ax.set_ylim(low, top)
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     else:
+        low = 0
         ax.set_xlim(0, top)
         ax.set_ylim(0, top)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.plot([low, top], [low, top], color=style.GREY, linewidth=0.8, linestyle="--", zorder=1)
+    ax.text(top, top, "every channel distinct ", color=style.GREY, ha="right", va="top", fontsize=6,
+            rotation=0)
     ax.set_xlabel("channel count")
     ax.set_ylabel("channels" + (" (effective rank, variance counts)" if len(handles) > 1 else
                                 ": effective rank"))
     ax.grid()
-    ax.legend(handles=handles, loc="upper left", fontsize=6.5)
+    fig.legend(handles=handles, loc="outside lower center", ncol=2 if len(handles) > 2 else len(handles), fontsize=6.5)
     fig.suptitle("Channel redundancy per layer or variant")
     return fig

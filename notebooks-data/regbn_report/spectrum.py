@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from . import style
 
@@ -125,7 +126,10 @@ def plot_spectrum(spectrum, batches, run, names):
 
     ax_s.set_yscale("log")
     ax_s.set_xlabel("singular value index i")
-    ax_s.set_ylabel("$s_i / s_1$ (log scale)")
+    zeros = any((values <= TINY).any() for per_batch in spectra.values() for values, _ in per_batch.values())
+    ax_s.set_ylabel("$s_i / s_1$ (log scale" + ("; zeros at $10^{-16}$)" if zeros else ")"))
+    for ax in (ax_s, ax_e):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_s.set_title("normalised singular values")
     ax_s.grid(which="major", axis="y")
     ax_e.axhline(0.9, color=style.GREY, linestyle=":", linewidth=0.8)
@@ -143,7 +147,7 @@ def plot_spectrum(spectrum, batches, run, names):
     if batches is None:
         title += " (no batches.csv: flags unknown)"
     elif common:
-        title += "\n" + textwrap.fill(layer_sentence(common, run, names), 110)
+        title += "\n" + textwrap.fill(layer_sentence(common, run, names), 90)
     fig.suptitle(title)
     return fig
 
