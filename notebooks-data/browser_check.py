@@ -69,7 +69,8 @@ def run_chromium(binary, arguments, timeout=120):
 
 
 def probe(binary, page):
-    dom = run_chromium(binary, ["--dump-dom", f"--window-size={WIDTH},1000", "file://" + page])  # the screenshot's width
+    # at the screenshot's width, so the boxes it reports are where the screenshot has them
+    dom = run_chromium(binary, ["--dump-dom", f"--window-size={WIDTH},1000", "file://" + page])
     match = re.search(r"REGBN-PROBE (\{.*?\})</pre>", dom, re.S)
     if not match:
         raise RuntimeError("the probe script did not run: the page did not finish loading (no REGBN-PROBE in the DOM)")

@@ -215,7 +215,8 @@ class RegBNLog:
             samples = totals.pop() if len(totals) == 1 else None
         partial = any(s["batch_size"] < batch for s in steps)
         return {"steps": len(steps), "first_epoch": epoch_args[0], "epochs": len(per_epoch),
-                "steps_per_epoch": spe[0] if len(spe) == 1 else None, "steps_in_each_epoch": sorted(set(per_epoch.values())),
+                "steps_per_epoch": spe[0] if len(spe) == 1 else None,
+                "steps_in_each_epoch": sorted(set(per_epoch.values())),
                 "batch_size": batch, "samples": samples, "keep_last_batch": partial,
                 "fallbacks": sum(s["fallback"] for s in steps), "skipped": sum(not s["computed"] for s in steps)}
 

@@ -102,7 +102,8 @@ def torch_standin(**kwargs):
                      affine=False, sigma_THR=0.0, sigma_MIN=0.0, **_):
             super().__init__()
             self.f_num_channels, self.g_num_channels = f_num_channels, g_num_channels
-            self.beta1, self.beta2, self.Momentum, self.sigma_THR, self.sigma_MIN = 0.9, 0.99, 0.02, sigma_THR, sigma_MIN
+            self.beta1, self.beta2, self.Momentum = 0.9, 0.99, 0.02
+            self.sigma_THR, self.sigma_MIN = sigma_THR, sigma_MIN
             self.norm_f = nn.LayerNorm([f_num_channels] + f_layer_dim, elementwise_affine=affine) \
                 if normalize_input else nn.Identity()
             self.norm_f_out = nn.Identity()

@@ -172,14 +172,17 @@ def write_old_channels(directory):
 
 
 def write_run(directory, command, rng):
+    roles = {"audit": ("f", "g"), "dependence": ("x", "y"), "spectrum": ("x",)}[command]
     inputs = [{"role": role, "file": "features.h5", "dataset": f"/model/{role}", "dtype": "float32",
                "shape": [400, 8, 7, 7], "file_sha256": "%064x" % int(rng.integers(1 << 62)), "file_bytes": 123456}
-              for role in (("f", "g") if command != "spectrum" else ("g",))]
+              for role in roles]
+    layers = dict(zip(roles, ("gray.conv3", "colour.conv3")))
     run = {"tool": {"name": "regbn-analyze", "version": "0.2.0"}, "command": command,
-           "arguments": [command, "--f", "features.h5:/model/f", "--g", "features.h5:/model/g", "--out", "r <x>"],
+           "arguments": [command] + [a for role in roles for a in (f"--{role}", f"features.h5:/model/{role}")]
+           + ["--out", "r <x>"],
            "created_utc": "2026-01-02T03:04:05Z", "configuration": {"batch_size": 50, "epochs": 2},
            "inputs": inputs, "warnings": ["In 1 of 16 steps the λ search is fragile <check>."],
-           "names": {"f": "gray.conv3", "g": "colour.conv3"} if command != "spectrum" else {"g": "colour.conv3"},
+           "names": layers,
            "subsample": {"method": "random", "seed": 0, "used": 400, "total": 400}}
     with open(os.path.join(directory, "run.json"), "w", encoding="utf-8") as stream:
         json.dump(run, stream, indent=2, ensure_ascii=False)

@@ -22,6 +22,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import quiet_unittest  # noqa: E402
 import dump_features  # noqa: E402
 
 torch = dump_features.torch
@@ -143,19 +144,5 @@ class RealTorch(unittest.TestCase):
                 self.assertEqual(result["ids"].attrs["source"], "dataset index drawn by the loader's sampler")
 
 
-def main():
-    """Quiet on success (one line), the full unittest report on failure."""
-    stream = io.StringIO()
-    program = unittest.main(testRunner=unittest.TextTestRunner(stream=stream, verbosity=2), exit=False)
-    result = program.result
-    if not result.wasSuccessful():
-        sys.stderr.write(stream.getvalue())
-        return 1
-    ran = result.testsRun - len(result.skipped)
-    skipped = "".join(f"; skipped {test.id().split('.')[-1]}: {reason}" for test, reason in result.skipped)
-    print(f"dump_features.py tests ok: {ran} ran{skipped}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(quiet_unittest.main("dump_features.py"))

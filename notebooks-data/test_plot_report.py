@@ -14,6 +14,7 @@ REGBN_REQUIRE_BROWSER=1 (set by scripts/check-notebooks under CI), which makes t
 import contextlib
 import html.parser
 import io
+import json
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ import unittest
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import quiet_unittest  # noqa: E402
 import browser_check  # noqa: E402
 import plot_report  # noqa: E402
 import synthetic_report  # noqa: E402
@@ -131,6 +133,27 @@ class Figures(Temporary):
         self.assertIn("spectrum: skipped", err)
         self.assertIn("channels: skipped", err)
         self.assertIn("raw only", err)
+
+    def test_a_dependence_report_names_its_operands_x_and_y(self):
+        report = self.report("old-audit")  # the original schema has no pair column
+        run_path = os.path.join(report, "run.json")
+        with open(run_path) as stream:
+            run = json.load(stream)
+        for item, role in zip(run["inputs"], ("x", "y")):
+            item["role"] = role
+        run["names"] = {"x": "gray.conv3", "y": "labels"}
+        with open(run_path, "w") as stream:
+            json.dump(run, stream)
+        loaded = tables.load_report(report)
+        self.assertEqual(set(loaded["summary.csv"]["pair"]), {"x~y"})
+        names = tables.layer_names(loaded["run.json"])
+        fig = dependence.plot_dependence(loaded["summary.csv"], names)
+        self.addCleanup(plt.close, fig)
+        self.assertTrue(fig._suptitle.get_text().startswith("Dependence between gray.conv3 and labels"))
+        fig, _ = crosscorr.plot_crosscorr(loaded["crosscorr.csv"], names)
+        self.addCleanup(plt.close, fig)
+        self.assertEqual(fig.axes[0].get_ylabel(), "x channel (gray.conv3)")
+        self.assertEqual(fig.axes[0].get_xlabel(), "y channel (labels)")
 
     def test_spectrum_report_gives_the_spectrum_only(self):
         report = self.report("spectrum")
@@ -372,8 +395,8 @@ class Html(Temporary):
         self.assertIn("In 1 of 16 steps the λ search is fragile &lt;check&gt;.", text)  # escaped warning
         self.assertIn("&lt;redundant&gt; &amp; correlated", text)  # escaped verdict
         self.assertIn("keep about 27 channels (99 % of the variance)", text)
-        self.assertIn("regbn-analyze audit --f features.h5:/model/f --g features.h5:/model/g --out &#x27;r &lt;x&gt;&#x27;",
-                      text)
+        self.assertIn("regbn-analyze audit --f features.h5:/model/f --g features.h5:/model/g "
+                      "--out &#x27;r &lt;x&gt;&#x27;", text)
         self.assertRegex(text, r"class='mono hash'>0{40}[0-9a-f]{24}<")
         self.assertIn("regbn-analyze 0.2.0", text)
         self.assertNotIn("<redundant>", text)
@@ -436,22 +459,5 @@ class RealReport(unittest.TestCase):
                 print(f"demo report.html: {summary}", file=sys.stderr)
 
 
-def main():
-    """Quiet on success (one line), the full unittest report on failure."""
-    stream = io.StringIO()
-    program = unittest.main(testRunner=unittest.TextTestRunner(stream=stream, verbosity=2), exit=False)
-    result = program.result
-    if not result.wasSuccessful():
-        sys.stderr.write(stream.getvalue())
-        return 1
-    ran = result.testsRun - len(result.skipped)
-    if ran == 0:
-        sys.stderr.write(stream.getvalue() + "no test ran\n")
-        return 1
-    skipped = "".join(f"; skipped {test.id().split('.')[-1]}: {reason}" for test, reason in result.skipped)
-    print(f"plot_report.py tests ok: {ran} ran{skipped}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(quiet_unittest.main("plot_report.py"))

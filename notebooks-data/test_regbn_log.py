@@ -30,6 +30,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import quiet_unittest  # noqa: E402
 import regbn_log  # noqa: E402
 import regbn_standin  # noqa: E402
 
@@ -253,7 +254,8 @@ class StandInModule(unittest.TestCase):
         train_like_the_official_example(module, log.record_order(Batches(f, g, ShuffledIndices(n, 3), b)), 2)
         log.close()
         command = log.replay_command(f="x.h5:/f", g="x.h5:/g")
-        for part in ("normalize --f x.h5:/f --g x.h5:/g --batch-size 5 --epochs 2", f"--lambda-from {self.path}:/lambda",
+        for part in ("normalize --f x.h5:/f --g x.h5:/g --batch-size 5 --epochs 2",
+                     f"--lambda-from {self.path}:/lambda",
                      f"--order {self.path}:/order", "--first-epoch 1", "--keep-last-batch", "--normalize-input true",
                      "--affine true", "--sigma-min 1e-08", "--momentum 0.02", "--precision float32"):
             self.assertIn(part, command)
@@ -443,22 +445,5 @@ class OfficialModule(unittest.TestCase):
                       file=sys.stderr)
 
 
-def main():
-    """Quiet on success (one line), the full unittest report on failure."""
-    stream = io.StringIO()
-    program = unittest.main(testRunner=unittest.TextTestRunner(stream=stream, verbosity=2), exit=False)
-    result = program.result
-    if not result.wasSuccessful():
-        sys.stderr.write(stream.getvalue())
-        return 1
-    ran = result.testsRun - len(result.skipped)
-    if ran == 0:
-        sys.stderr.write(stream.getvalue() + "no test ran\n")
-        return 1
-    skipped = "".join(f"; skipped {test.id().split('.')[-1]}: {reason}" for test, reason in result.skipped)
-    print(f"regbn_log.py tests ok: {ran} ran{skipped}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(quiet_unittest.main("regbn_log.py"))

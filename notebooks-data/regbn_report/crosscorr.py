@@ -12,6 +12,7 @@ import numpy as np
 
 from . import style
 from .clustering import cluster_order
+from .tables import operand_roles
 
 MAX_ANNOTATED_CELLS = 144  # up to 12×12, each cell carries its r
 
@@ -74,6 +75,7 @@ def plot_crosscorr(crosscorr, names, use_scipy=True):
     limit = max(float(np.max(np.abs(finite))) if finite.size else 1.0, 1e-12)
 
     style.use_style()
+    first, second = operand_roles(names)  # the table calls them f_channel and g_channel either way
     n_rows, n_cols = raw.shape
     # inches per cell: 64 channels fit 2.1 in, and a panel is never narrower than its title
     cell = min(0.55, max(min(0.32, 2.1 / max(n_rows, n_cols)), 1.6 / n_cols))
@@ -94,10 +96,10 @@ def plot_crosscorr(crosscorr, names, use_scipy=True):
         if n_rows * n_cols <= MAX_ANNOTATED_CELLS:
             annotate(ax, ordered, limit)
         set_channel_ticks(ax, f_labels, g_labels, rows, cols)
-        ax.set_xlabel(axis_name("g", names))
+        ax.set_xlabel(axis_name(second, names))
         for spine in ax.spines.values():
             spine.set_visible(False)
-    axes[0][0].set_ylabel(axis_name("f", names))
+    axes[0][0].set_ylabel(axis_name(first, names))
     if flat:
         bar = fig.colorbar(image, ax=axes[0].tolist(), label="Pearson r of channel means", orientation="horizontal",
                            location="bottom", shrink=0.35, aspect=25)
@@ -106,6 +108,6 @@ def plot_crosscorr(crosscorr, names, use_scipy=True):
     bar.solids.set_rasterized(False)  # matplotlib rasterises long colour bars; keep the PDF all vector
     bar.outline.set_visible(False)
     ordered_by = "clustering of the raw matrix" if max(n_rows, n_cols) > 2 else "index"
-    fig.suptitle(f"Channel cross-correlation of {names.get('f', 'f')} and {names.get('g', 'g')}\n"
+    fig.suptitle(f"Channel cross-correlation of {names.get(first, first)} and {names.get(second, second)}\n"
                  f"(channels ordered by {ordered_by}; one colour scale)", fontsize=8)
     return fig, stages

@@ -69,7 +69,8 @@ def layer_sentence(common, run, names):
     features = math.prod(g["shape"][1:]) if g and isinstance(g.get("shape"), list) and len(g["shape"]) > 1 else None
     others = [style.FLAG_TEXT.get(f, f) for f in sorted(common - {"features-exceed-batch"})]
     if features and batch:
-        text = (f"every batch: {names.get('g', 'g')} has {features} features per sample against {batch} samples, "
+        name = names.get(g["role"], g["role"])
+        text = (f"every batch: {name} has {features} features per sample against {batch} samples, "
                 f"so at most {min(features, batch)} singular values can be non-zero")
     else:
         text = "every batch: " + style.FLAG_TEXT["features-exceed-batch"]
@@ -143,7 +144,9 @@ def plot_spectrum(spectrum, batches, run, names):
     if ranks:
         handles.append(Line2D([], [], linestyle="none", label=ranks))
     fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=6.5)
-    title = f"Singular-value spectra of the {names.get('g', 'g')} batches"
+    operand = next((i.get("role") for i in run.get("inputs", []) if isinstance(i, dict)
+                    and i.get("role") in ("g", "x")), "g")  # `spectrum --x` reads its operand as x
+    title = f"Singular-value spectra of the {names.get(operand, operand)} batches"
     if batches is None:
         title += " (no batches.csv: flags unknown)"
     elif common:

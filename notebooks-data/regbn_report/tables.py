@@ -57,9 +57,10 @@ def read_table(report, name):
     if missing:
         raise ReportError(f"{path}: missing column(s) {', '.join(missing)}; expected at least "
                           f"{','.join(required)} (was it written by another version of regbn-analyze?)")
-    for column, default in OPTIONAL.get(name, {}).items():
-        if column not in table.columns:
-            table[column] = default
+    filled = [column for column in OPTIONAL.get(name, {}) if column not in table.columns]
+    for column in filled:
+        table[column] = OPTIONAL[name][column]
+    table.attrs["filled"] = filled  # the columns an older schema lacked
     for column in TEXT_COLUMNS:
         if column in table.columns:
             table[column] = table[column].fillna("")
@@ -90,6 +91,10 @@ def load_report(report):
                           f"{NOT_A_REPORT_HINT}")
     tables = {name: read_table(report, name) for name in REQUIRED}
     tables["run.json"] = read_run(report)
+    summary = tables["summary.csv"]
+    roles = {str(i.get("role")) for i in tables["run.json"].get("inputs", []) if isinstance(i, dict)}
+    if summary is not None and {"x", "y"} <= roles and "pair" in summary.attrs["filled"]:
+        summary["pair"] = "x~y"  # an original-schema `dependence` report: its one pair is x~y
     return tables
 
 
@@ -114,6 +119,11 @@ def layer_names(run):
     if isinstance(given, dict):
         names.update({str(role): str(name) for role, name in given.items() if name})
     return names
+
+
+def operand_roles(names):
+    """("f", "g") for RegBN reports, ("x", "y") for `dependence` and `spectrum` ones."""
+    return ("x", "y") if ("x" in names or "y" in names) and not ("f" in names or "g" in names) else ("f", "g")
 
 
 def pair_label(pair, names):

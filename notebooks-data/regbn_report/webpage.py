@@ -16,7 +16,7 @@ import numpy as np
 
 from . import style
 from .dependence import condition_text
-from .tables import layer_names, pair_label
+from .tables import layer_names, operand_roles, pair_label
 
 CSS = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif;
@@ -225,7 +225,7 @@ def write_html(report, tables, figures, notes):
     """Writes REPORT/report.html; `figures` is {stem: (png path, caption)}. Returns the path."""
     run = tables["run.json"]
     names = layer_names(run)
-    pair = pair_label("f~g" if "f" in names or "g" in names else "x~y", names)
+    pair = pair_label("~".join(operand_roles(names)), names)
     warnings = [w for w in run.get("warnings", []) if isinstance(w, str)]
     tool = run.get("tool", {})
     parts = [
