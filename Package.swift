@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "RegBN", targets: ["RegBN"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "HDF5IO", targets: ["HDF5IO"]),
+        .library(name: "FeatureFiles", targets: ["FeatureFiles"]),
     ],
     targets: [
         // MARK: - C libraries from Debian (imported only by the thin wrappers)
@@ -17,21 +18,25 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: - Public API
         .target(name: "SeededRandom"),
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
         .target(name: "HDF5IO", dependencies: ["CHDF5"]),
+        .target(name: "FeatureFiles", dependencies: ["HDF5IO", "CZlib"], exclude: ["README.md"]),
         .target(name: "RegBN", dependencies: ["Linalg", "SeededRandom"], exclude: ["README.md"]),
         .target(name: "Diagnostics", dependencies: ["Linalg", "SeededRandom"], exclude: ["README.md"]),
         .executableTarget(
             name: "regbn-analyze",
-            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg", "SeededRandom"]),
+            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "FeatureFiles", "Linalg", "SeededRandom"]),
 
         // MARK: - Benchmarks (print tables; never part of the tests)
         .executableTarget(
             name: "regbn-bench",
-            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg", "SeededRandom"],
+            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "FeatureFiles", "Linalg", "SeededRandom"],
             path: "Benchmarks/regbn-bench"),
 
         // MARK: - Tests
@@ -40,10 +45,11 @@ let package = Package(
         .testTarget(
             name: "HDF5IOTests", dependencies: ["HDF5IO", "TestSupport"],
             exclude: ["make_test_files.py"]),
+        .testTarget(name: "FeatureFilesTests", dependencies: ["FeatureFiles", "HDF5IO", "TestSupport"]),
         .testTarget(name: "RegBNTests", dependencies: ["RegBN", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["regbn-analyze", "HDF5IO", "TestSupport"]),
+            dependencies: ["regbn-analyze", "HDF5IO", "FeatureFiles", "TestSupport"]),
     ]
 )

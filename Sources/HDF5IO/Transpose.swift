@@ -1,15 +1,15 @@
 /// Channels-last (`nhwc`) ⇄ channels-first (`nchw`) reordering.
-enum ChannelsLast {
+public enum ChannelsLast {
     /// `[N, d1, ..., dk, C]` → `[N, C, d1, ..., dk]`; rank ≤ 2 is unchanged.
-    static func nchwShape(_ shape: [Int]) -> [Int] {
+    public static func nchwShape(_ shape: [Int]) -> [Int] {
         guard shape.count > 2, let channels = shape.last else { return shape }
         return [shape[0], channels] + shape[1..<(shape.count - 1)]
     }
 
-    static func needsTranspose(_ shape: [Int]) -> Bool { shape.count > 2 }
+    public static func needsTranspose(_ shape: [Int]) -> Bool { shape.count > 2 }
 
     /// Transposes each sample's `spatial × channels` block to `channels × spatial`.
-    static func toChannelsFirst<T>(
+    public static func toChannelsFirst<T>(
         _ source: UnsafeBufferPointer<T>, into destination: UnsafeMutableBufferPointer<T>,
         samples: Int, spatial: Int, channels: Int
     ) {

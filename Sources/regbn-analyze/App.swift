@@ -1,5 +1,6 @@
 import Foundation
 import Diagnostics
+import FeatureFiles
 import HDF5IO
 import RegBN
 
@@ -64,6 +65,8 @@ enum App {
             case .writeFailed, .library: return (.failure, "Error: \(hdf5)\n")
             default: return (.badInput, "Error: \(hdf5)\n")
             }
+        case let file as FeatureFileError:
+            return (file.kind == .invalidLocation ? .usage : .badInput, "Error: \(file)\n")
         case let input as InputError:
             return (.badInput, "Error: \(input)\n")
         case let regbn as RegBNError:

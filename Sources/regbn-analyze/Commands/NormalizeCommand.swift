@@ -16,7 +16,7 @@ struct NormalizeCommand {
         }
     }
 
-    private func run<T: HDF5Scalar & LinalgScalar>(as: T.Type) throws {
+    private func run<T: FeatureScalar & LinalgScalar>(as: T.Type) throws {
         let layout = options.regbn.layout
         let f = try FeatureInput(role: "f", argument: options.f, layout: layout)
         let g = try FeatureInput(role: "g", argument: options.g, layout: layout)
@@ -28,15 +28,15 @@ struct NormalizeCommand {
         try Interruption.staging(writer.temporaryPath) { try write(run, to: writer) }
     }
 
-    private func write<T: HDF5Scalar & LinalgScalar>(_ run: RegBNRun<T>, to writer: HDF5Writer) throws {
+    private func write<T: FeatureScalar & LinalgScalar>(_ run: RegBNRun<T>, to writer: HDF5Writer) throws {
         let layout = options.regbn.layout
         let progress = Progress(quiet: options.quiet)
 
         var steps = StepLog()
         // Written batch by batch (memory stays bounded by one batch, whatever N),
         // in the inputs' own shapes and layout.
-        try writer.createDataset("/f", shape: run.evalF.info.shape, of: T.self)
-        try writer.createDataset("/g", shape: run.evalG.info.shape, of: T.self)
+        try writer.createDataset("/f", shape: run.evalF.fileShape, of: T.self)
+        try writer.createDataset("/g", shape: run.evalG.fileShape, of: T.self)
         let driver = try run.run(
             progress: progress,
             onStep: { _, _, result in steps.append(result) },
@@ -57,7 +57,7 @@ struct NormalizeCommand {
         try writer.setAttribute("config", .string(try configJSON(run)), on: "/")
         try writer.commit()
         if !options.quiet {
-            Console.out("Wrote \(options.out): /f \(run.evalF.info.shape), /g \(run.evalG.info.shape), /W [\(w.rows), \(w.columns)], "
+            Console.out("Wrote \(options.out): /f \(run.evalF.fileShape), /g \(run.evalG.fileShape), /W [\(w.rows), \(w.columns)], "
                           + "\(steps.count) training steps (\(steps.fallbacks) λ = 0 fallbacks).\n")
         }
     }
