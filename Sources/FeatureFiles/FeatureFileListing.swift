@@ -4,7 +4,8 @@ import HDF5IO
 public struct ArrayListing: Sendable {
     /// The .npz member or tensor name; nil for a .npy file's single array.
     public let name: String?
-    public let shape: [Int]
+    /// nil when the header cannot be read.
+    public let shape: [Int]?
     /// NumPy-like dtype (`float32`, `bfloat16`, ...) or the header's own name
     /// when unsupported.
     public let dtype: String
@@ -34,10 +35,10 @@ public enum FeatureFileListing {
                     let header = try archive.header(of: entry, ErrorSite(file: path, member: name))
                     return listing(name, header: header, storage: storage, storedBytes: entry.compressedSize)
                 } catch let error as FeatureFileError {
-                    return ArrayListing(name: name, shape: [], dtype: "?", storage: storage,
+                    return ArrayListing(name: name, shape: nil, dtype: "?", storage: storage,
                                         storedBytes: entry.compressedSize, problem: error.message)
                 } catch {
-                    return ArrayListing(name: name, shape: [], dtype: "?", storage: storage,
+                    return ArrayListing(name: name, shape: nil, dtype: "?", storage: storage,
                                         storedBytes: entry.compressedSize, problem: "\(error)")
                 }
             }

@@ -43,15 +43,13 @@ final class SafetensorsFile {
         let header = try reader.slice(8, count: Int(declared))
         dataStart = 8 + Int(declared)
         guard header.first == UInt8(ascii: "{"),
-            let object = try? JSONSerialization.jsonObject(with: Data(header)) as? [String: Any]
-        else { throw malformed("the header is not a JSON object") }
+            let entries = try? JSONDecoder().decode([String: HeaderEntry].self, from: Data(header))
+        else { throw malformed("the header is not a JSON object of tensor entries") }
         var tensors: [Tensor] = []
-        for (name, value) in object where name != "__metadata__" {
-            guard let fields = value as? [String: Any], let dtype = fields["dtype"] as? String,
-                let shape = (fields["shape"] as? [Any]).flatMap(Self.integers),
-                let offsets = (fields["data_offsets"] as? [Any]).flatMap(Self.integers), offsets.count == 2
-            else { throw malformed("tensor '\(name)' lacks dtype, shape or data_offsets") }
-            guard offsets[0] <= offsets[1] else { throw malformed("tensor '\(name)' has data_offsets \(offsets)") }
+        for (name, entry) in entries where name != "__metadata__" {
+            guard let dtype = entry.dtype, let shape = entry.shape, let offsets = entry.offsets, offsets.count == 2,
+                offsets[0] <= offsets[1]
+            else { throw malformed("tensor '\(name)' lacks a dtype, a shape or valid data_offsets") }
             let type = Self.types[dtype]
             if let type {
                 guard let count = CheckedSize.elementCount(shape),
@@ -73,14 +71,28 @@ final class SafetensorsFile {
         self.tensors = tensors.sorted { ($0.range.lowerBound, $0.name) < ($1.range.lowerBound, $1.name) }
     }
 
-    /// Non-negative integers from JSON numbers, or nil.
-    private static func integers(_ values: [Any]) -> [Int]? {
-        let numbers = values.compactMap { value -> Int? in
-            guard let number = value as? NSNumber, !(value is Bool) else { return nil }
-            let exact = number.int64Value
-            return exact >= 0 && NSNumber(value: exact) == number ? Int(exact) : nil
+    /// One value of the header object: a tensor's fields (nil when absent
+    /// or not of the right JSON type), or anything else (`__metadata__`).
+    private struct HeaderEntry: Decodable {
+        let dtype: String?
+        let shape: [Int]?
+        let offsets: [Int]?
+
+        private enum Keys: String, CodingKey {
+            case dtype, shape
+            case offsets = "data_offsets"
         }
-        return numbers.count == values.count ? numbers : nil
+
+        init(from decoder: Decoder) throws {
+            let fields = try? decoder.container(keyedBy: Keys.self)
+            dtype = try? fields?.decode(String.self, forKey: .dtype)
+            shape = Self.naturals(try? fields?.decode([Int].self, forKey: .shape))
+            offsets = Self.naturals(try? fields?.decode([Int].self, forKey: .offsets))
+        }
+
+        private static func naturals(_ values: [Int]?) -> [Int]? {
+            values.flatMap { $0.allSatisfy { $0 >= 0 } ? $0 : nil }
+        }
     }
 
     static let types: [String: StoredDType] = [

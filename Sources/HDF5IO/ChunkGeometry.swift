@@ -11,7 +11,8 @@ enum ChunkGeometry {
 
     /// Callers hold the lock.
     static func validate(
-        _ chunks: [Int], of dataset: DatasetHandle, shape: [Int], elementSize: Int, filters: [FilterInfo], _ site: Site
+        _ chunks: [Int], of dataset: DatasetHandle, shape: [Int], elementSize: Int, filters: [FilterInfo],
+        hasStoredChunks: Bool, _ site: Site
     ) throws {
         let corrupt = { (detail: String) in
             site.error(
@@ -29,6 +30,7 @@ enum ChunkGeometry {
         guard let count = CheckedSize.elementCount(chunks),
             let bytes = CheckedSize.bytes(count, elementSize: elementSize), bytes <= maximumChunkBytes
         else { throw corrupt("a chunk would exceed HDF5's 4 GiB chunk limit") }
+        guard hasStoredChunks else { return }
         try validateFirstChunk(dataset, chunkBytes: bytes, elementSize: elementSize, filters: filters, corrupt, site)
     }
 
@@ -51,13 +53,20 @@ enum ChunkGeometry {
         _ dataset: DatasetHandle, chunkBytes: Int, elementSize: Int, filters: [FilterInfo],
         _ corrupt: (String) -> HDF5Error, _ site: Site
     ) throws {
+        // HDF5 finds chunks by coordinates that must be multiples of the chunk
+        // shape: a damaged shape makes the index unreadable ("bad coordinate offset").
         var stored: hsize_t = 0
-        guard H5Dget_num_chunks(dataset.id, chdf5_s_all(), &stored) >= 0, stored > 0 else { return }
+        guard H5Dget_num_chunks(dataset.id, chdf5_s_all(), &stored) >= 0 else {
+            throw corrupt("the chunk index does not match it (stored chunks sit at other coordinates)")
+        }
+        guard stored > 0 else { return }
         var origin = [hsize_t](repeating: 0, count: Int(H5S_MAX_RANK))
         var mask: UInt32 = 0
         var address: haddr_t = 0
         var size: hsize_t = 0
-        guard H5Dget_chunk_info(dataset.id, chdf5_s_all(), 0, &origin, &mask, &address, &size) >= 0 else { return }
+        guard H5Dget_chunk_info(dataset.id, chdf5_s_all(), 0, &origin, &mask, &address, &size) >= 0 else {
+            throw corrupt("its first stored chunk cannot be located")
+        }
         guard !filters.isEmpty else {
             if Int(size) != chunkBytes { throw corrupt("a stored chunk holds \(size) bytes instead of \(chunkBytes)") }
             return

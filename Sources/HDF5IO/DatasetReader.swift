@@ -46,16 +46,17 @@ final class DatasetReader: @unchecked Sendable {
         elementCount = count
         let storage = try dataset.storage(site)
         layout = storage.layout
-        if let chunks = storage.chunks {
-            try ChunkGeometry.validate(
-                chunks, of: dataset, shape: shape, elementSize: elementType.size, filters: storage.filters, site)
-        }
         try StorageSources.requireReachable(dataset, layout: storage.layout, file: file, site)
         var status = H5D_SPACE_STATUS_ERROR
         try site.check(
             H5Dget_space_status(dataset.id, &status), "H5Dget_space_status", .corruptFile,
             "the storage status cannot be read")
         hasData = storage.layout == .virtual || status != H5D_SPACE_STATUS_NOT_ALLOCATED
+        if let chunks = storage.chunks {
+            try ChunkGeometry.validate(
+                chunks, of: dataset, shape: shape, elementSize: elementType.size, filters: storage.filters,
+                hasStoredChunks: hasData, site)
+        }
     }
 
     /// Throws `unsupportedType` unless the file type converts to `kind`

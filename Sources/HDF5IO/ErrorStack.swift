@@ -30,9 +30,11 @@ struct Site {
             .formatTooNew, file: file, dataset: dataset,
             message: "\(dataset == nil ? "the file" : "the dataset") uses an HDF5 file format newer than this "
                 + "HDF5 library (\(HDF5Build.version)) can read (saved with libver='latest' by a newer HDF5)",
-            fix: "Re-save it in the HDF5 1.10 format, e.g. with h5py: src = h5py.File('\(file)', 'r'); "
-                + "dst = h5py.File('resaved.h5', 'w', libver='v110'); [src.copy(src[k], dst, k) for k in src]; "
-                + "dst.close() — or write it with h5py.File(path, 'w', libver='v110') in the first place",
+            fix: "Re-save it in the HDF5 1.10 format with h5py (which reads both): src = h5py.File('\(file)', 'r'); "
+                + "dst = h5py.File('resaved.h5', 'w', libver='v110'); src.visititems(lambda n, o: "
+                + "dst.create_dataset(n, data=o[...], chunks=o.chunks, compression=o.compression) "
+                + "if isinstance(o, h5py.Dataset) else None); dst.close() — or write files with "
+                + "h5py.File(path, 'w', libver='v110') in the first place (copying with src.copy keeps the new format)",
             call: call, stack: stack)
     }
 

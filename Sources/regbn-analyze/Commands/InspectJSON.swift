@@ -35,7 +35,7 @@ enum InspectJSON {
         let objects: [JSONValue] = arrays.map { array in
             var object: [String: JSONValue] = [
                 "path": array.name.map(JSONValue.string) ?? .null, "type": .string("array"),
-                "shape": .array(array.shape.map(JSONValue.integer)), "dtype": .string(array.dtype),
+                "shape": array.shape.map { .array($0.map(JSONValue.integer)) } ?? .null, "dtype": .string(array.dtype),
                 "storage": .string(array.storage), "stored_bytes": .integer(array.storedBytes),
             ]
             object["problem"] = array.problem.map(JSONValue.string) ?? .null

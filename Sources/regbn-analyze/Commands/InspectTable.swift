@@ -31,7 +31,7 @@ enum InspectTable {
         var rows: [[String]] = [["NAME", "SHAPE", "DTYPE", "STORAGE", "BYTES"]]
         var notes: [Int: [String]] = [:]
         for array in arrays {
-            rows.append([array.name ?? "-", shapeText(array.shape), array.dtype, array.storage, String(array.storedBytes)])
+            rows.append([array.name ?? "-", array.shape.map(shapeText) ?? "-", array.dtype, array.storage, String(array.storedBytes)])
             if let problem = array.problem { notes[rows.count - 1] = ["! \(problem)"] }
         }
         let kind = format == .safetensors ? "tensor" : "array"
