@@ -55,8 +55,11 @@ enum ChunkGeometry {
     ) throws {
         // HDF5 finds chunks by coordinates that must be multiples of the chunk
         // shape: a damaged shape makes the index unreadable ("bad coordinate offset").
+        // HDF5 1.10 refuses H5S_ALL here: pass the whole dataspace.
+        let space = DataspaceHandle(
+            try site.check(H5Dget_space(dataset.id), "H5Dget_space", .corruptFile, "the dataspace cannot be read"))
         var stored: hsize_t = 0
-        guard H5Dget_num_chunks(dataset.id, chdf5_s_all(), &stored) >= 0 else {
+        guard H5Dget_num_chunks(dataset.id, space.id, &stored) >= 0 else {
             throw corrupt("the chunk index does not match it (stored chunks sit at other coordinates)")
         }
         guard stored > 0 else { return }
@@ -64,7 +67,7 @@ enum ChunkGeometry {
         var mask: UInt32 = 0
         var address: haddr_t = 0
         var size: hsize_t = 0
-        guard H5Dget_chunk_info(dataset.id, chdf5_s_all(), 0, &origin, &mask, &address, &size) >= 0 else {
+        guard H5Dget_chunk_info(dataset.id, space.id, 0, &origin, &mask, &address, &size) >= 0 else {
             throw corrupt("its first stored chunk cannot be located")
         }
         guard !filters.isEmpty else {
@@ -72,7 +75,10 @@ enum ChunkGeometry {
             return
         }
         let decoders = ChunkFilter.decoders(for: filters, elementSize: elementSize)
-        guard let decoders, mask == 0, size > 0, Int(size) <= ChunkFilter.maximumStoredBytes(chunkBytes) else { return }
+        guard size <= hsize_t(ChunkFilter.maximumStoredBytes(chunkBytes)) else {
+            throw corrupt("a stored chunk holds \(size) bytes, more than one chunk of \(chunkBytes) bytes takes")
+        }
+        guard let decoders, mask == 0, size > 0 else { return }
         let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(size), alignment: 64)
         defer { raw.deallocate() }
         var readMask: UInt32 = 0

@@ -64,6 +64,11 @@ def save_safetensors(path, tensors, metadata=None):
         f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
 
 
+def bits(array):
+    """float64 bit patterns as hex: JSON readers may round large numbers."""
+    return ["%016x" % b for b in np.asarray(array, dtype="<f8").ravel().view("<u8")]
+
+
 def to_bfloat16(array):
     """float32 → bfloat16 bits, round to nearest even (as torch does)."""
     bits = np.asarray(array, dtype="<f4").view("<u4").astype(np.uint64)
@@ -81,14 +86,14 @@ def formats(out):
                 continue
             data = values(dtype)
             np.save(os.path.join(out, name), data)
-            manifest["npy"].append({"file": name, "dtype": t, "values": data.astype(np.float64).ravel().tolist(),
+            manifest["npy"].append({"file": name, "dtype": t, "values": bits(data),
                                     "shape": list(SHAPE)})
     # Format versions 2.0 and 3.0 (np.lib.format writes them on request).
     for version in [(2, 0), (3, 0)]:
         name = f"version{version[0]}.npy"
         with open(os.path.join(out, name), "wb") as f:
             np.lib.format.write_array(f, values("<f4"), version=version)
-        manifest["npy"].append({"file": name, "dtype": "f4", "values": values("<f8").ravel().tolist(),
+        manifest["npy"].append({"file": name, "dtype": "f4", "values": bits(values("<f8")),
                                 "shape": list(SHAPE)})
     st = {"F16": "<f2", "F32": "<f4", "F64": "<f8", "I8": "i1", "I16": "<i2", "I32": "<i4", "I64": "<i8",
           "U8": "u1", "U16": "<u2", "U32": "<u4", "U64": "<u8", "BOOL": "b1"}
@@ -96,12 +101,11 @@ def formats(out):
     for name, dtype in st.items():
         tensors[name.lower()] = (name, SHAPE, values(dtype).tobytes())
         manifest["safetensors"].append({"tensor": name.lower(), "dtype": name,
-                                        "values": values(dtype).astype(np.float64).ravel().tolist()})
+                                        "values": bits(values(dtype).astype(np.float64))})
     halves = values("<f4")
     tensors["bf16"] = ("BF16", SHAPE, to_bfloat16(halves).tobytes())
     manifest["safetensors"].append({"tensor": "bf16", "dtype": "BF16",
-                                    "values": (to_bfloat16(halves).astype(np.uint32) << 16).view("<f4")
-                                    .astype(np.float64).ravel().tolist()})
+                                    "values": bits((to_bfloat16(halves).astype(np.uint32) << 16).view("<f4"))})
     save_safetensors(os.path.join(out, "all_types.safetensors"), tensors, metadata={"format": "pt"})
     # np.savez (stored), np.savez_compressed (deflated), and a zip64 archive.
     np.savez(os.path.join(out, "stored.npz"), a=values("<f4"), b=values("<i2"))
@@ -109,8 +113,7 @@ def formats(out):
     with zipfile.ZipFile(os.path.join(out, "zip64.npz"), "w", compression=zipfile.ZIP_DEFLATED) as z:
         with z.open("a.npy", "w", force_zip64=True) as f:
             np.lib.format.write_array(f, values("<f4"))
-    manifest["npz"] = {"a": values("<f4").astype(np.float64).ravel().tolist(),
-                       "b": values("<i2").astype(np.float64).ravel().tolist()}
+    manifest["npz"] = {"a": bits(values("<f4")), "b": bits(values("<i2"))}
 
     # One dataset in every format: x is [120, 4, 3, 3] (channels, spatial), y [120, 6].
     rng = np.random.default_rng(20231)
