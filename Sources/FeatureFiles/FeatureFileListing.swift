@@ -26,7 +26,14 @@ public enum FeatureFileListing {
             let site = ErrorSite(file: path)
             let file = try MappedFile.open(path, site)
             let header = try NPYHeader(parsing: file.bytes, site)
-            return [listing(nil, header: header, storage: "contiguous", storedBytes: file.bytes.count - header.dataOffset)]
+            let stored = file.bytes.count - header.dataOffset
+            let entry = listing(nil, header: header, storage: "contiguous", storedBytes: stored)
+            let needed = CheckedSize.elementCount(header.shape).flatMap { CheckedSize.bytes($0, elementSize: header.type.size) }
+            guard entry.problem == nil, needed.map({ $0 > stored }) ?? true else { return [entry] }
+            let problem = needed.map { "the data is cut short: \(stored) of \($0) bytes are present" }
+                ?? "the declared shape overflows 64-bit sizes"
+            return [ArrayListing(name: nil, shape: header.shape, dtype: header.type.name, storage: "contiguous",
+                                 storedBytes: stored, problem: problem)]
         case .npz:
             let archive = try NPZArchive.open(path)
             return archive.members.map { name, entry in

@@ -238,7 +238,7 @@ def hostile(out):
 
     good = npy_bytes(good_f)
     open(os.path.join(out, "truncated.npy"), "wb").write(good[: len(good) - 1000])
-    case("npy_truncated", "truncated.npy", False, "cut short")
+    case("npy_truncated", "truncated.npy", True, "cut short")
     header_end = good.index(b"\n") + 1
     open(os.path.join(out, "malformed.npy"), "wb").write(
         good[:10] + b"{'descr': '<f4', 'fortran_order': Fals, 'shape': (200, 24)}".ljust(header_end - 11) + b"\n"
