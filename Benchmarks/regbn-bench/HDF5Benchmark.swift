@@ -1,9 +1,12 @@
 import Foundation
+import FeatureFiles
 import HDF5IO
 
 /// Read throughput of HDF5IO on a 1 GiB float32 dataset (contiguous and
-/// gzip-chunked), whole-dataset and streamed in ~64 MiB batches, next to
-/// h5py reading the same files when python3 with h5py is available.
+/// gzip-chunked), whole-dataset, streamed in ~64 MiB batches and in
+/// shuffled 512-row batches (a training order), next to h5py reading the
+/// same files when python3 with h5py is available; then the same data as
+/// .npy, stored .npz and .safetensors through FeatureFiles next to NumPy.
 /// `REGBN_BENCH_HDF5_MIB` shrinks the dataset for a quick trial.
 enum HDF5Benchmark {
     static let suite = BenchmarkSuite(name: "hdf5") { try run() }
@@ -41,22 +44,14 @@ enum HDF5Benchmark {
                 let array = try file.readFeatures("/x", as: Float.self)
                 precondition(array.storage.count == samples * featuresPerSample)
             }
-            let streamed = try medianSeconds(repeats: repeats) {
-                let dataset = try file.featureDataset("/x")
-                var batch = [Float](repeating: 0, count: batchSize * featuresPerSample)
-                var total = 0
-                for start in stride(from: 0, to: samples, by: batchSize) {
-                    let rows = start..<min(samples, start + batchSize)
-                    try batch.withUnsafeMutableBufferPointer {
-                        try dataset.read(rows: rows, into: UnsafeMutableBufferPointer(rebasing: $0[0..<(rows.count * featuresPerSample)]))
-                    }
-                    total += rows.count * featuresPerSample
-                }
-                precondition(total == samples * featuresPerSample)
-            }
+            let source = try FeatureSources.open(FeatureLocation(hdf5File: path, dataset: "/x"))
+            let streamed = try medianSeconds(repeats: repeats) { try stream(source, batchSize: batchSize) }
+            let shuffled = try medianSeconds(repeats: repeats) { try shuffledBatches(source) }
             rows.append(row(label, "HDF5IO", "whole", bytes, whole))
             rows.append(row(label, "HDF5IO", "batches", bytes, streamed))
+            rows.append(row(label, "HDF5IO", "shuffled", Double(shuffledBytes(source)), shuffled))
         }
+        rows += try numpyFormats(directory: directory, contiguous: files[0].1, samples: samples, batchSize: batchSize)
         for (label, _) in files {
             guard let times = python.times[label] else { continue }
             rows.append(row(label, "h5py", "whole", bytes, times.whole))
@@ -66,7 +61,7 @@ enum HDF5Benchmark {
         if let note = python.note { print(note) }
     }
 
-    private static func row(_ layout: String, _ reader: String, _ access: String, _ bytes: Double, _ seconds: Double)
+    static func row(_ layout: String, _ reader: String, _ access: String, _ bytes: Double, _ seconds: Double)
         -> [String]
     {
         [layout, reader, access, String(format: "%.3f", seconds), String(format: "%.2f", bytes / seconds / 1e9)]

@@ -72,11 +72,8 @@ final class StoredArray: FeatureSource, @unchecked Sendable {
     func read<T: FeatureScalar>(rows: Range<Int>, into buffer: UnsafeMutableBufferPointer<T>) throws {
         lock.lock()
         defer { lock.unlock() }
-        guard !rows.isEmpty, rows.lowerBound >= 0, rows.upperBound <= fileShape[0] else {
-            throw site.error(
-                .outOfRange,
-                "samples \(rows.lowerBound)..<\(rows.upperBound) are not a non-empty range within 0..<\(fileShape[0])",
-                fix: "Ask for samples between 0 and \(fileShape[0])")
+        if let problem = FeatureShape.rowsProblem(rows, sampleCount: fileShape[0]) {
+            throw site.error(.outOfRange, problem.message, fix: problem.fix)
         }
         try requireCapacity(buffer.count, rows: rows.count)
         let bytes = (offset + rows.lowerBound * rowBytes)..<(offset + rows.upperBound * rowBytes)
@@ -97,10 +94,8 @@ final class StoredArray: FeatureSource, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         try requireCapacity(buffer.count, rows: indices.count)
-        if let bad = indices.first(where: { !(0..<fileShape[0]).contains($0) }) {
-            throw site.error(
-                .outOfRange, "sample index \(bad) is outside 0..<\(fileShape[0])",
-                fix: "Ask for samples between 0 and \(fileShape[0] - 1)")
+        if let problem = FeatureShape.indicesProblem(indices, sampleCount: fileShape[0]) {
+            throw site.error(.outOfRange, problem.message, fix: problem.fix)
         }
         for (row, index) in indices.enumerated() {
             let start = offset + index * rowBytes
@@ -127,9 +122,8 @@ final class StoredArray: FeatureSource, @unchecked Sendable {
     }
 
     private func requireCapacity(_ count: Int, rows: Int) throws {
-        guard let needed = CheckedSize.bytes(rows, elementSize: width), needed == count else {
-            throw site.error(
-                .invalidArgument, "a buffer of \(count) values cannot hold \(rows) samples of \(width) values")
+        if let problem = FeatureShape.bufferProblem(count: count, rows: rows, width: width) {
+            throw site.error(.invalidArgument, problem)
         }
     }
 

@@ -104,10 +104,8 @@ public final class FeatureDataset: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         try requireCapacity(buffer.count, rows: indices.count)
-        if let bad = indices.first(where: { !(0..<sampleCount).contains($0) }) {
-            throw reader.site.error(
-                .outOfRange, "sample index \(bad) is outside 0..<\(sampleCount)",
-                fix: "Ask for samples between 0 and \(sampleCount - 1)")
+        if let problem = FeatureShape.indicesProblem(indices, sampleCount: sampleCount) {
+            throw reader.site.error(.outOfRange, problem.message, fix: problem.fix)
         }
         guard !indices.isEmpty else { return }
         let distinct = Array(Set(indices)).sorted()
@@ -151,18 +149,14 @@ public final class FeatureDataset: @unchecked Sendable {
     }
 
     private func requireRange(_ rows: Range<Int>) throws {
-        guard !rows.isEmpty, rows.lowerBound >= 0, rows.upperBound <= sampleCount else {
-            throw reader.site.error(
-                .outOfRange,
-                "samples \(rows.lowerBound)..<\(rows.upperBound) are not a non-empty range within 0..<\(sampleCount)",
-                fix: "Ask for samples between 0 and \(sampleCount)")
+        if let problem = FeatureShape.rowsProblem(rows, sampleCount: sampleCount) {
+            throw reader.site.error(.outOfRange, problem.message, fix: problem.fix)
         }
     }
 
     private func requireCapacity(_ count: Int, rows: Int) throws {
-        guard let needed = CheckedSize.bytes(rows, elementSize: featuresPerSample), needed == count else {
-            throw reader.site.error(
-                .invalidArgument, "a buffer of \(count) values cannot hold \(rows) samples of \(featuresPerSample) values")
+        if let problem = FeatureShape.bufferProblem(count: count, rows: rows, width: featuresPerSample) {
+            throw reader.site.error(.invalidArgument, problem)
         }
     }
 

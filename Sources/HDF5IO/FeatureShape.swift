@@ -17,3 +17,25 @@ public enum FeatureShape {
         return nil
     }
 }
+
+extension FeatureShape {
+    /// Why `rows` cannot be read from `sampleCount` samples, or nil.
+    public static func rowsProblem(_ rows: Range<Int>, sampleCount: Int) -> (message: String, fix: String)? {
+        guard rows.isEmpty || rows.lowerBound < 0 || rows.upperBound > sampleCount else { return nil }
+        return ("samples \(rows.lowerBound)..<\(rows.upperBound) are not a non-empty range within 0..<\(sampleCount)",
+                "Ask for samples between 0 and \(sampleCount)")
+    }
+
+    /// Why `indices` cannot be read from `sampleCount` samples, or nil.
+    public static func indicesProblem(_ indices: [Int], sampleCount: Int) -> (message: String, fix: String)? {
+        guard let bad = indices.first(where: { !(0..<sampleCount).contains($0) }) else { return nil }
+        return ("sample index \(bad) is outside 0..<\(sampleCount)", "Ask for samples between 0 and \(sampleCount - 1)")
+    }
+
+    /// Why a buffer of `count` values cannot receive `rows` samples of
+    /// `width` values (a caller's mistake, reported rather than trapped), or nil.
+    public static func bufferProblem(count: Int, rows: Int, width: Int) -> String? {
+        guard CheckedSize.bytes(rows, elementSize: width) != count else { return nil }
+        return "a buffer of \(count) values cannot hold \(rows) samples of \(width) values"
+    }
+}

@@ -4,9 +4,31 @@
 /// location (sample index and flattened feature, channels-first order).
 public enum NonFinite {
     /// Index of the first non-finite value, or nil.
-    @inlinable
-    public static func firstIndex<T: BinaryFloatingPoint>(in values: UnsafeBufferPointer<T>) -> Int? {
-        for index in values.indices where !values[index].isFinite { return index }
+    ///
+    /// Scans bit patterns (a value is non-finite when its exponent bits are
+    /// all ones) in blocks without early exits, so that the loop vectorises:
+    /// a generic `isFinite` loop through protocol witnesses ran at ≈8 ns per
+    /// value, which made the scan cost more than reading the file.
+    public static func firstIndex<T: FeatureScalar>(in values: UnsafeBufferPointer<T>) -> Int? {
+        if T.self == Float.self {
+            return values.withMemoryRebound(to: UInt32.self) { firstIndex($0, exponent: 0x7F80_0000) }
+        }
+        if T.self == Double.self {
+            return values.withMemoryRebound(to: UInt64.self) { firstIndex($0, exponent: 0x7FF0_0000_0000_0000) }
+        }
+        return values.firstIndex { !$0.isFinite }
+    }
+
+    private static func firstIndex<B: FixedWidthInteger>(_ bits: UnsafeBufferPointer<B>, exponent: B) -> Int? {
+        let block = 4096
+        var start = 0
+        while start < bits.count {
+            let end = min(start + block, bits.count)
+            var hits: UInt8 = 0
+            for index in start..<end { hits |= bits[index] & exponent == exponent ? 1 : 0 }
+            if hits != 0 { return (start..<end).first { bits[$0] & exponent == exponent } }
+            start = end
+        }
         return nil
     }
 
