@@ -40,12 +40,17 @@ extension FeatureSource {
 
 /// Opens a `FeatureLocation` with the reader of its format.
 public enum FeatureSources {
-    public static func open(_ location: FeatureLocation, layout: FeatureLayout = .nchw) throws -> any FeatureSource {
+    /// `rejectNonFinite: false` lets NaN/Inf through (for callers that
+    /// handle them); by default a read that meets one throws.
+    public static func open(
+        _ location: FeatureLocation, layout: FeatureLayout = .nchw, rejectNonFinite: Bool = true
+    ) throws -> any FeatureSource {
         switch location.format {
-        case .hdf5: try HDF5FeatureSource(location: location, layout: layout)
-        case .npy: try NPYFile.open(location, layout: layout)
-        case .npz: try NPZArchive.open(location.file).array(location, layout: layout)
-        case .safetensors: try SafetensorsFile.open(location.file).array(location, layout: layout)
+        case .hdf5: try HDF5FeatureSource(location: location, layout: layout, rejectNonFinite: rejectNonFinite)
+        case .npy: try NPYFile.open(location, layout: layout).rejectingNonFinite(rejectNonFinite)
+        case .npz: try NPZArchive.open(location.file).array(location, layout: layout).rejectingNonFinite(rejectNonFinite)
+        case .safetensors:
+            try SafetensorsFile.open(location.file).array(location, layout: layout).rejectingNonFinite(rejectNonFinite)
         }
     }
 }
@@ -55,9 +60,10 @@ final class HDF5FeatureSource: FeatureSource {
     let location: FeatureLocation
     let dataset: FeatureDataset
 
-    init(location: FeatureLocation, layout: FeatureLayout) throws {
+    init(location: FeatureLocation, layout: FeatureLayout, rejectNonFinite: Bool) throws {
         self.location = location
-        dataset = try HDF5File.open(location.file).featureDataset(location.member ?? "/", layout: layout)
+        dataset = try HDF5File.open(location.file).featureDataset(
+            location.member ?? "/", layout: layout, rejectNonFinite: rejectNonFinite)
     }
 
     var layout: FeatureLayout { dataset.layout }

@@ -20,6 +20,7 @@ final class StoredArray: FeatureSource, @unchecked Sendable {
     private let lock = NSLock()
     private var scratch = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     private var scratchHighWater: Int
+    private var rejectsNonFinite = true
 
     /// `limit`: where the array's bytes must end (the end of an .npz member
     /// or safetensors tensor); the file's end when nil. `extraScratchBytes`:
@@ -58,6 +59,12 @@ final class StoredArray: FeatureSource, @unchecked Sendable {
     }
 
     deinit { scratch.deallocate() }
+
+    /// Sets whether a NaN/Inf stops a read (the default); returns self.
+    func rejectingNonFinite(_ reject: Bool) -> StoredArray {
+        rejectsNonFinite = reject
+        return self
+    }
 
     var dtype: String { storedType.name }
 
@@ -128,7 +135,7 @@ final class StoredArray: FeatureSource, @unchecked Sendable {
     }
 
     private func requireFinite<T: FeatureScalar>(_ values: UnsafeBufferPointer<T>, sample: (Int) -> Int) throws {
-        guard storedType.canBeNonFinite, let bad = NonFinite.firstIndex(in: values) else { return }
+        guard rejectsNonFinite, storedType.canBeNonFinite, let bad = NonFinite.firstIndex(in: values) else { return }
         let (message, fix) = NonFinite.describe(values[bad], at: bad, width: width, sample: sample)
         throw site.error(.nonFinite, message, fix: fix)
     }

@@ -23,6 +23,8 @@ public final class FeatureDataset: @unchecked Sendable {
     public let elementType: ElementType
     /// Flattened width per sample (`C·∏spatial`).
     public let featuresPerSample: Int
+    /// Whether a NaN/Inf stops a read (the default) or passes through.
+    public let rejectsNonFinite: Bool
 
     let reader: DatasetReader
     private let lock = NSLock()
@@ -36,7 +38,7 @@ public final class FeatureDataset: @unchecked Sendable {
     ///   `notFeatures` (scalar, 0 samples, 0 features per sample), `noData`
     ///   (never written), `tooLarge`, `missingLinkedFile`, `corruptFile`,
     ///   `formatTooNew`.
-    public init(file: HDF5File, path: String, layout: FeatureLayout = .nchw) throws {
+    public init(file: HDF5File, path: String, layout: FeatureLayout = .nchw, rejectNonFinite: Bool = true) throws {
         let reader = try HDF5Library.locked { try DatasetReader(file: file, path: path) }
         try reader.requireConvertible(to: .float64)
         let site = reader.site
@@ -58,6 +60,7 @@ public final class FeatureDataset: @unchecked Sendable {
         shape = layout == .nhwc ? ChannelsLast.nchwShape(reader.shape) : reader.shape
         elementType = reader.elementType
         featuresPerSample = reader.featuresPerSample
+        rejectsNonFinite = rejectNonFinite
     }
 
     deinit { scratch.deallocate() }
@@ -167,7 +170,7 @@ public final class FeatureDataset: @unchecked Sendable {
     }
 
     private func requireFinite<T: FeatureScalar>(_ values: UnsafeBufferPointer<T>, sample: (Int) -> Int) throws {
-        guard elementType.elementClass == .float, let bad = NonFinite.firstIndex(in: values) else { return }
+        guard rejectsNonFinite, elementType.elementClass == .float, let bad = NonFinite.firstIndex(in: values) else { return }
         let (message, fix) = NonFinite.describe(values[bad], at: bad, width: featuresPerSample, sample: sample)
         throw reader.site.error(.nonFinite, message, fix: fix)
     }
@@ -187,7 +190,9 @@ public final class FeatureDataset: @unchecked Sendable {
 
 extension HDF5File {
     /// The dataset at `path` opened once for feature reads (see `FeatureDataset`).
-    public func featureDataset(_ path: String, layout: FeatureLayout = .nchw) throws -> FeatureDataset {
-        try FeatureDataset(file: self, path: path, layout: layout)
+    public func featureDataset(
+        _ path: String, layout: FeatureLayout = .nchw, rejectNonFinite: Bool = true
+    ) throws -> FeatureDataset {
+        try FeatureDataset(file: self, path: path, layout: layout, rejectNonFinite: rejectNonFinite)
     }
 }

@@ -103,6 +103,9 @@ import Testing
             #expect(error.fix?.contains("Remove or impute") == true)
         }
         #expect(try Self.rows(dataset, 0..<17, as: Double.self).count == 68)
+        let lenient = try HDF5File.open(path).featureDataset("/x", rejectNonFinite: false)
+        let passed = try Self.rows(lenient, 17..<18, as: Float.self)
+        #expect(passed[2].bitPattern == bad.bitPattern && passed[3] == 71)
     }
 
     @Test func outOfRangeRowsAndIndicesAreErrors() throws {
