@@ -6,11 +6,12 @@ import Foundation
 ///
 /// HDF5 inflates chunks one after another inside its global lock, which caps
 /// gzip reads at one core (≈0.2–0.3 GB/s here). When a dataset's pipeline is
-/// only deflate and shuffle and its file type is already the requested native
-/// type, this reader fetches the raw chunks with H5Dread_chunk (under the
-/// lock, a page-cache copy) and undoes the filters itself on every core,
-/// scattering each chunk straight into the caller's buffer. Anything else
-/// (other filters, type conversion) is left to H5Dread.
+/// only deflate and shuffle and its file type is the requested native type
+/// (or native float32 read as Double, the tool's usual case), this reader
+/// fetches the raw chunks with H5Dread_chunk (under the lock, a page-cache
+/// copy) and undoes the filters itself on every core, scattering each chunk
+/// straight into the caller's buffer (widening float32 to Double on the way).
+/// Anything else (other filters, other conversions) is left to H5Dread.
 ///
 /// `@unchecked Sendable`: every stored property is immutable after `make`,
 /// and the only HDF5 calls (in `fetch`) run under the HDF5 lock.
@@ -21,7 +22,11 @@ final class ParallelChunkReader: @unchecked Sendable {
     private let chunkShape: [Int]
     /// In write order; decoded in reverse.
     private let filters: [ChunkFilter]
+    /// Bytes per stored element.
     private let elementSize: Int
+    /// Stored float32 values are written to the output as Double.
+    private let widens: Bool
+    /// One output element of the fill value.
     private let fill: [UInt8]
 
     private var chunkBytes: Int { chunkShape.reduce(elementSize, *) }
@@ -37,11 +42,12 @@ final class ParallelChunkReader: @unchecked Sendable {
         else { return nil }
         let type = DatatypeHandle(
             try site.check(H5Dget_type(dataset.id), "H5Dget_type", .corruptFile, "the element type cannot be read"))
-        guard H5Tequal(type.id, kind.nativeType) > 0 else { return nil }
+        let widens = kind == .float64 && H5Tequal(type.id, chdf5_native_float()) > 0
+        guard H5Tequal(type.id, kind.nativeType) > 0 || widens else { return nil }
         let elementSize = H5Tget_size(type.id)
         guard let filters = ChunkFilter.decoders(for: storage.filters, elementSize: elementSize) else { return nil }
         let plist = try dataset.creationProperties(site)
-        var fill = [UInt8](repeating: 0, count: elementSize)
+        var fill = [UInt8](repeating: 0, count: widens ? MemoryLayout<Double>.size : elementSize)
         var defined = H5D_FILL_VALUE_ERROR
         if H5Pfill_value_defined(plist.id, &defined) >= 0, defined != H5D_FILL_VALUE_UNDEFINED {
             try site.check(
@@ -50,12 +56,12 @@ final class ParallelChunkReader: @unchecked Sendable {
         }
         return ParallelChunkReader(
             site: site, dataset: dataset, shape: shape, chunkShape: chunks, filters: filters,
-            elementSize: elementSize, fill: fill)
+            elementSize: elementSize, widens: widens, fill: fill)
     }
 
     private init(
         site: Site, dataset: DatasetHandle, shape: [Int], chunkShape: [Int], filters: [ChunkFilter],
-        elementSize: Int, fill: [UInt8]
+        elementSize: Int, widens: Bool, fill: [UInt8]
     ) {
         self.site = site
         self.dataset = dataset
@@ -63,6 +69,7 @@ final class ParallelChunkReader: @unchecked Sendable {
         self.chunkShape = chunkShape
         self.filters = filters
         self.elementSize = elementSize
+        self.widens = widens
         self.fill = fill
     }
 
@@ -277,7 +284,8 @@ final class ParallelChunkReader: @unchecked Sendable {
         guard zip(lower, upper).allSatisfy({ $0 < $1 }) else { return }
         let chunkStrides = Self.strides(chunkShape)
         let outputStrides = Self.strides(shape)
-        let run = (upper[rank - 1] - lower[rank - 1]) * elementSize
+        let count = upper[rank - 1] - lower[rank - 1]
+        let outputSize = fill.count
         var index = lower
         while true {
             var source = 0
@@ -287,13 +295,22 @@ final class ParallelChunkReader: @unchecked Sendable {
                 if axis > 0 { target += index[axis] * outputStrides[axis] }
             }
             let destination = UnsafeMutableRawBufferPointer(
-                rebasing: output[(target * elementSize)..<(target * elementSize + run)])
+                rebasing: output[(target * outputSize)..<((target + count) * outputSize)])
             if let chunk {
-                destination.copyMemory(
-                    from: UnsafeRawBufferPointer(rebasing: chunk[(source * elementSize)...].prefix(run)))
+                let values = UnsafeRawBufferPointer(
+                    rebasing: chunk[(source * elementSize)..<((source + count) * elementSize)])
+                if widens {
+                    for element in 0..<count {
+                        let bits = values.loadUnaligned(fromByteOffset: element * 4, as: UInt32.self)
+                        destination.storeBytes(
+                            of: Double(Float(bitPattern: bits)), toByteOffset: element * 8, as: Double.self)
+                    }
+                } else {
+                    destination.copyMemory(from: values)
+                }
             } else {
-                for start in stride(from: 0, to: run, by: elementSize) {
-                    for byte in 0..<elementSize { destination[start + byte] = fill[byte] }
+                for start in stride(from: 0, to: count * outputSize, by: outputSize) {
+                    for byte in 0..<outputSize { destination[start + byte] = fill[byte] }
                 }
             }
             var axis = rank - 2
