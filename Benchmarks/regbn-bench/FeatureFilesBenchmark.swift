@@ -16,11 +16,11 @@ extension HDF5Benchmark {
     }
 
     /// Streams every sample in batches of `batchSize` rows into one reused buffer.
-    static func stream(_ source: any FeatureSource, batchSize: Int) throws {
+    static func stream<T: FeatureScalar>(_ source: any FeatureSource, batchSize: Int, as: T.Type = Float.self) throws {
         let width = source.featuresPerSample
         // Uninitialised, as the tool's batch matrices are: zero-filling fresh
         // memory costs about as much as a contiguous read here.
-        var batch = [Float](unsafeUninitializedCapacity: batchSize * width) { _, initialized in
+        var batch = [T](unsafeUninitializedCapacity: batchSize * width) { _, initialized in
             initialized = batchSize * width
         }
         var total = 0
