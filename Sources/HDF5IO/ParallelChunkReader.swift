@@ -299,12 +299,10 @@ final class ParallelChunkReader: @unchecked Sendable {
             if let chunk {
                 let values = UnsafeRawBufferPointer(
                     rebasing: chunk[(source * elementSize)..<((source + count) * elementSize)])
-                if widens {
-                    for element in 0..<count {
-                        let bits = values.loadUnaligned(fromByteOffset: element * 4, as: UInt32.self)
-                        destination.storeBytes(
-                            of: Double(Float(bitPattern: bits)), toByteOffset: element * 8, as: Double.self)
-                    }
+                if widens, let from = values.baseAddress, let to = destination.baseAddress {
+                    // Stage buffers are 64-byte aligned and Float runs start at
+                    // multiples of 4, so typed pointers apply and the loop vectorises.
+                    Self.widen(from.assumingMemoryBound(to: Float.self), into: to.assumingMemoryBound(to: Double.self), count: count)
                 } else {
                     destination.copyMemory(from: values)
                 }
@@ -322,6 +320,10 @@ final class ParallelChunkReader: @unchecked Sendable {
             }
             if axis < 0 { return }
         }
+    }
+
+    private static func widen(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Double>, count: Int) {
+        for element in 0..<count { target[element] = Double(source[element]) }
     }
 
     private static func strides(_ shape: [Int]) -> [Int] {
