@@ -35,6 +35,25 @@ import TestSupport
         }
     }
 
+    /// `--layout nhwc` applies to every format: a channels-last .npy gives
+    /// the report of its channels-first copy.
+    @Test func channelsLastNpyMatchesItsChannelsFirstCopy() throws {
+        let (corpus, xs, _) = try Self.equivalence()
+        let table = try #require(corpus.manifest["equivalence"] as? [String: Any])
+        let nhwc = try #require(table["x_nhwc"] as? String)
+        let scratch = try TestPaths.temporaryDirectory("formats-nhwc")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var summaries: [String] = []
+        for (x, layout) in [(xs[1], "nchw"), (nhwc, "nhwc")] {
+            let out = scratch.appendingPathComponent(layout)
+            let run = try ToolRunner.run(
+                ["channels", "--x", x, "--batch-size", "40", "--layout", layout, "--out", out.path], in: corpus.directory)
+            #expect(run.status == 0, "\(x): \(run.stderr)")
+            summaries.append(try String(contentsOf: out.appendingPathComponent("channels.csv"), encoding: .utf8))
+        }
+        #expect(summaries.count == 2 && summaries[0] == summaries[1])
+    }
+
     @Test func normalizeReadsNpyAndSafetensors() throws {
         let (corpus, xs, ys) = try Self.equivalence()
         let scratch = try TestPaths.temporaryDirectory("formats-normalize")
