@@ -1,4 +1,5 @@
 import Diagnostics
+import FeatureFiles
 import Foundation
 import HDF5IO
 import Linalg
@@ -23,10 +24,11 @@ import Testing
     /// so a new kind does not compile until this table says what it is.
     static func expected(_ kind: HDF5Error.Kind) -> regbn_analyze.ExitStatus {
         switch kind {
-        case .fileNotFound, .notHDF5, .corruptFile, .datasetNotFound, .notADataset, .attributeNotFound,
-             .unsupportedType, .filterUnavailable, .notFeatures, .outOfRange, .readFailed:
+        case .fileNotFound, .notRegularFile, .notHDF5, .formatTooNew, .corruptFile, .missingLinkedFile,
+             .datasetNotFound, .notADataset, .attributeNotFound, .unsupportedType, .filterUnavailable, .notFeatures,
+             .noData, .tooLarge, .nonFinite, .outOfRange, .readFailed:
             return .badInput
-        case .fileExists, .invalidLocation:
+        case .fileExists:
             return .usage
         case .writeFailed, .invalidArgument, .library:
             return .failure
@@ -34,9 +36,26 @@ import Testing
     }
 
     static let hdf5Kinds: [HDF5Error.Kind] = [
-        .fileNotFound, .notHDF5, .corruptFile, .fileExists, .datasetNotFound, .notADataset, .attributeNotFound,
-        .unsupportedType, .filterUnavailable, .notFeatures, .outOfRange, .invalidArgument, .invalidLocation,
-        .readFailed, .writeFailed, .library,
+        .fileNotFound, .notRegularFile, .notHDF5, .formatTooNew, .corruptFile, .missingLinkedFile, .fileExists,
+        .datasetNotFound, .notADataset, .attributeNotFound, .unsupportedType, .filterUnavailable, .notFeatures,
+        .noData, .tooLarge, .nonFinite, .outOfRange, .invalidArgument, .readFailed, .writeFailed, .library,
+    ]
+
+    /// What each kind of FeatureFileError (.npy/.npz/.safetensors) means for the user.
+    static func expected(_ kind: FeatureFileError.Kind) -> regbn_analyze.ExitStatus {
+        switch kind {
+        case .invalidLocation:
+            return .usage
+        case .fileNotFound, .notRegularFile, .malformedHeader, .truncated, .unsupportedType, .fortranOrder,
+             .notFeatures, .memberNotFound, .nonFinite, .tooLarge, .outOfRange, .invalidArgument, .readFailed:
+            return .badInput
+        }
+    }
+
+    static let featureFileKinds: [FeatureFileError.Kind] = [
+        .invalidLocation, .fileNotFound, .notRegularFile, .malformedHeader, .truncated, .unsupportedType,
+        .fortranOrder, .notFeatures, .memberNotFound, .nonFinite, .tooLarge, .outOfRange, .invalidArgument,
+        .readFailed,
     ]
 
     static let shape = DiagnosticsError.Shape(rows: 5, columns: 2)
@@ -77,6 +96,8 @@ import Testing
         Case(error: Unexpected(), status: .failure),
     ] + hdf5Kinds.map { kind in
         Case(error: HDF5Error(kind, file: "a.h5", dataset: "/f", message: "something"), status: expected(kind))
+    } + featureFileKinds.map { kind in
+        Case(error: FeatureFileError(kind, file: "a.npz", member: "f", message: "something"), status: expected(kind))
     }
 
     @Test(arguments: cases)

@@ -20,7 +20,7 @@ struct AuditCommand {
         }
     }
 
-    private func run<T: HDF5Scalar & LinalgScalar>(as: T.Type, report: ReportDirectory) throws -> AuditResult {
+    private func run<T: FeatureScalar & LinalgScalar>(as: T.Type, report: ReportDirectory) throws -> AuditResult {
         var clock = Stopwatch()
         let progress = Progress(quiet: options.report.quiet)
         let settings = options.regbn

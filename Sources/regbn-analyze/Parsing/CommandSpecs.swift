@@ -15,11 +15,11 @@ extension Subcommand {
 }
 
 extension InspectOptions {
-    static let file = Argument(name: "file", help: "The HDF5 file to list.")
+    static let file = Argument(name: "file", help: "The file to list (.h5, .npy, .npz or .safetensors).")
     static let json: Option<Bool> = .flag("json", help: "Print JSON instead of a table.")
 
     static let spec = CommandSpec(
-        .inspect, abstract: "List the groups and datasets of an HDF5 file.",
+        .inspect, abstract: "List the datasets (arrays) of an HDF5, .npy, .npz or .safetensors file.",
         discussion: "Prints path, shape, element type, storage layout, chunk shape, filters and attributes of every object.",
         arguments: [file], options: [json]
     ) { values throws(UsageError) in

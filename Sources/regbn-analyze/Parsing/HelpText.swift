@@ -38,7 +38,8 @@ enum HelpText {
     }
 
     private static func toolHelp() -> String {
-        let discussion = "Reads feature dumps from HDF5 (axis 0 samples, axis 1 channels, then spatial dims), "
+        let discussion = "Reads feature dumps from HDF5, NumPy (.npy, .npz) or safetensors files (axis 0 samples, "
+            + "axis 1 channels, then spatial dims), "
             + "runs the official RegBN method, and writes reproducible CSV/JSON reports."
         var text = "OVERVIEW: Audit confounding between two modalities' features with RegBN and dependence diagnostics.\n"
         text += "\n\(wrap(discussion, indent: 0))\n"

@@ -19,7 +19,7 @@ struct TrainingStep: Sendable {
 
 /// One emulated training run plus the inference pass, streamed from HDF5:
 /// only the current batch and the module's state (W, statistics) are held.
-struct RegBNRun<T: HDF5Scalar & LinalgScalar> {
+struct RegBNRun<T: FeatureScalar & LinalgScalar> {
     let settings: RegBNSettings
     let f: FeatureInput
     let g: FeatureInput

@@ -1,4 +1,5 @@
 import Diagnostics
+import FeatureFiles
 import HDF5IO
 import Linalg
 import RegBN
@@ -106,6 +107,11 @@ extension HDF5Error: LocatedInputError {
     var inputDataset: String? { dataset }
 }
 
+extension FeatureFileError: LocatedInputError {
+    var inputFile: String { file }
+    var inputDataset: String? { member }
+}
+
 // MARK: - Exit status and advice of each error type
 
 extension UsageError: ExitStatusProviding {
@@ -129,8 +135,8 @@ extension HDF5Error: ExitStatusProviding {
     /// input (missing, unreadable, malformed, unsupported, too big): bad input.
     var exitStatus: ExitStatus {
         switch kind {
-        // An existing output without --force; a malformed FILE:/dataset (normally caught by the parser).
-        case .fileExists, .invalidLocation:
+        // An existing output without --force.
+        case .fileExists:
             return .usage
         // Writing an output failed, a misuse of the writer, or HDF5 itself failed.
         case .writeFailed, .invalidArgument, .library:
@@ -150,6 +156,12 @@ extension HDF5Error: ExitStatusProviding {
             return nil
         }
     }
+}
+
+extension FeatureFileError: ExitStatusProviding {
+    /// A malformed argument is normally caught by the parser; everything else
+    /// is about the contents of an input file.
+    var exitStatus: ExitStatus { kind == .invalidLocation ? .usage : .badInput }
 }
 
 extension RegBNError: ExitStatusProviding {
