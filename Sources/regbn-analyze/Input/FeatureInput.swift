@@ -42,6 +42,19 @@ final class FeatureInput {
         try matrix(rows: indices.count, as: type) { try source.read(indices: indices, into: $0) }
     }
 
+    /// Every value of a small integer array (a logged sample order), checked
+    /// to be whole numbers; read as Double, which holds any index exactly.
+    func readAllIntegers() throws -> [Int64] {
+        let values = try read(rows: 0..<sampleCount, as: Double.self).storage
+        return try values.enumerated().map { position, value in
+            guard value == value.rounded(), abs(value) < 9.0e15 else {
+                throw InputError("--\(role) \(argument): value \(value) at flat position \(position) is not a "
+                                 + "sample index; store whole numbers (an integer dataset).")
+            }
+            return Int64(value)
+        }
+    }
+
     /// A matrix whose storage `fill` initialises completely; its size is
     /// checked (overflow, this machine's memory) before anything is allocated.
     private func matrix<T: FeatureScalar & LinalgScalar>(
