@@ -12,7 +12,7 @@ enum AuditWarnings {
         }
         if !subsample.isComplete {
             warnings.append("Kernel statistics use \(subsample.used) of \(subsample.total) samples "
-                            + "(evenly strided subsample, --max-samples \(subsample.maxSamples)).")
+                            + "(\(subsample.method) subsample, --max-samples \(subsample.maxSamples)).")
         }
         for (stage, m) in [("raw", raw), ("regbn", regbn)] {
             let c = m.crosscorr

@@ -29,7 +29,7 @@ struct DependenceCommand {
         let subsample = samples.f.subsample
         if !subsample.isComplete {
             warnings.append("Kernel statistics use \(subsample.used) of \(subsample.total) samples "
-                            + "(evenly strided subsample, --max-samples \(subsample.maxSamples)).")
+                            + "(\(subsample.method) subsample, --max-samples \(subsample.maxSamples)).")
         }
         let c = measurement.crosscorr
         if !c.constantChannelsX.isEmpty || !c.constantChannelsY.isEmpty {
