@@ -54,16 +54,24 @@ public struct BootstrapReplicates: Sendable, Equatable {
 /// resampling bias exceeds the replicates' spread (near-independent data with a
 /// V-statistic such as dCor at small n) the whole interval lies below θ̂.
 public struct ConfidenceInterval: Sendable, Equatable {
+    public enum Method: String, Sendable {
+        /// The basic (reflected) interval above.
+        case basic = "bootstrap-basic"
+        /// Projection of a simultaneous max-t band (see `ChannelCorrelation`), for a maximum.
+        case maxT = "bootstrap-max-t"
+    }
+
     public let low: Double
     public let high: Double
     public let confidence: Double
     /// Replicates the interval was formed from (finite ones).
     public let replicatesUsed: Int
     public let resamples: Int
+    public let method: Method
 
     /// `ci_method` of summary.csv, e.g. `bootstrap-basic:200:0.95`.
     public var methodLabel: String {
-        "bootstrap-basic:\(resamples):\(String(describing: confidence))"
+        "\(method.rawValue):\(resamples):\(String(describing: confidence))"
     }
 
     public func contains(_ value: Double) -> Bool { low <= value && value <= high }
@@ -81,7 +89,8 @@ public struct ConfidenceInterval: Sendable, Equatable {
         let high = 2 * estimate - quantile(sorted: finite, alpha / 2)
         return ConfidenceInterval(low: min(max(low, range.lowerBound), range.upperBound),
                                   high: min(max(high, range.lowerBound), range.upperBound),
-                                  confidence: confidence, replicatesUsed: finite.count, resamples: replicates.count)
+                                  confidence: confidence, replicatesUsed: finite.count, resamples: replicates.count,
+                                  method: .basic)
     }
 }
 

@@ -15,7 +15,8 @@ import Linalg
 ///
 /// Bootstrap intervals resample the samples (rows) and recompute the matrix; a
 /// channel constant in a resample leaves that resample's summaries, as it would
-/// the estimate's.
+/// the estimate's. Mean |r| and RMS r take the basic interval, max |r| a
+/// simultaneous one (`ChannelCorrelationBootstrap` says why).
 public struct ChannelCorrelation: Sendable {
     public var bootstrap: BootstrapSettings?
     public var threads: Int
@@ -41,21 +42,14 @@ public struct ChannelCorrelation: Sendable {
         try bootstrap?.validate()
         let sx = standardisedColumns(x.features), sy = standardisedColumns(y.features)
         let matrix = correlations(sx, sy)
-        var replicates: [[Double]]?
-        if let bootstrap {
-            let n = x.sampleCount
-            let weights = bootstrapWeights(n: n, settings: bootstrap, threads: threads)
-            replicates = (0..<bootstrap.resamples).map { r in
-                var rows: [Int] = []
-                rows.reserveCapacity(n)
-                for i in 0..<n { rows += repeatElement(i, count: Int(weights[i, r])) }
-                let m = correlations(standardisedColumns(sx.columns.selectingRows(rows)),
-                                     standardisedColumns(sy.columns.selectingRows(rows)))
-                return ChannelCorrelationResult.summaries(of: m)
+        let replicates = bootstrap.map { settings in
+            ChannelCorrelationBootstrap(estimate: matrix, settings: settings, n: x.sampleCount, threads: threads) { rows in
+                correlations(standardisedColumns(sx.columns.selectingRows(rows)),
+                             standardisedColumns(sy.columns.selectingRows(rows)))
             }
         }
         return ChannelCorrelationResult(matrix: matrix, constantChannelsX: sx.constant, constantChannelsY: sy.constant,
-                                        n: x.sampleCount, bootstrap: bootstrap, replicates: replicates)
+                                        n: x.sampleCount, bootstrap: bootstrap, resampled: replicates)
     }
 
     /// Columns centred and scaled to unit norm; constant columns are reported and zeroed.

@@ -37,7 +37,7 @@ public struct ChannelCorrelationResult: Sendable, Equatable {
     }
 
     init(matrix: Matrix<Double>, constantChannelsX: [Int], constantChannelsY: [Int], n: Int,
-         bootstrap: BootstrapSettings?, replicates: [[Double]]?) {
+         bootstrap: BootstrapSettings?, resampled: ChannelCorrelationBootstrap?) {
         self.matrix = matrix
         self.constantChannelsX = constantChannelsX
         self.constantChannelsY = constantChannelsY
@@ -53,14 +53,14 @@ public struct ChannelCorrelationResult: Sendable, Equatable {
             guard values[k].isFinite else {
                 return .unavailable(measure, n: n, reason: "every channel of x or of y is constant")
             }
-            guard let bootstrap, let replicates else {
+            guard let bootstrap, let resampled else {
                 return MeasureEstimate(measure: measure, value: values[k], n: n)
             }
-            let column = replicates.map { $0[k] }
+            let column = resampled.summaries.map { $0[k] }
+            let interval = measure == .crosscorrMaxAbs ? resampled.maxInterval
+                : .basic(estimate: values[k], replicates: column, confidence: bootstrap.confidence, range: measure.range)
             return MeasureEstimate(
-                measure: measure, value: values[k], n: n,
-                interval: .basic(estimate: values[k], replicates: column, confidence: bootstrap.confidence,
-                                 range: measure.range),
+                measure: measure, value: values[k], n: n, interval: interval,
                 replicates: BootstrapReplicates(values: column, settings: bootstrap, sampleCount: n, strataSizes: nil))
         }
         self.warnings = warnings
