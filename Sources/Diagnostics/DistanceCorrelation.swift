@@ -60,7 +60,7 @@ public struct DistanceCorrelation: Sendable {
         let constant = (x: xs.isConstant, y: ys.isConstant)
         var analysis = KernelPairAnalysis(a, b, workspace: workspace, constant: constant, threads: threads)
         analysis.resample(a, b, workspace: workspace, permutation: permutation, bootstrap: bootstrap,
-                          strata: strata.map(subsample.apply), stratifiedTest: Self.formulas[0], threads: threads)
+                          strata: strata.map { StrataRequest(subsample.apply($0), x: xs, y: ys) }, stratifiedTest: Self.formulas[0], threads: threads)
         // Distances are in the scaled units: dCov² of the data is 2^(−ex−ey) times theirs.
         let units = -(xs.exponent + ys.exponent)
         let permutationResult = analysis.permutation.map {

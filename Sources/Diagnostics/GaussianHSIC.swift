@@ -87,7 +87,7 @@ public struct GaussianHSIC: Sendable {
         let gamma = GammaTestResult(n: k.n, sums: analysis.centred ?? CentredProducts(), kTotal: k.total, lTotal: l.total,
                                     constantOperand: constant.x ? "x" : constant.y ? "y" : nil)
         analysis.resample(k, l, workspace: workspace, permutation: permutation, bootstrap: bootstrap,
-                          strata: strata.map(subsample.apply), stratifiedTest: Self.formulas[0], threads: threads)
+                          strata: strata.map { StrataRequest(subsample.apply($0), x: xs, y: ys) }, stratifiedTest: Self.formulas[0], threads: threads)
         let permutationResult = analysis.permutation.map {
             PermutationResult(statistic: $0.observed / Double(k.n * k.n), exceedances: $0.exceedances,
                               permutations: permutation?.permutations ?? 0, seed: permutation?.seed ?? 0,

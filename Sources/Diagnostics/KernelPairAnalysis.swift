@@ -37,7 +37,7 @@ struct KernelPairAnalysis {
     /// - Parameter stratifiedTest: the measure whose within-strata statistic the stratified permutation test uses.
     mutating func resample(_ k: SymmetricKernel, _ l: SymmetricKernel, workspace: KernelWorkspace,
                            permutation settings: PermutationSettings?, bootstrap: BootstrapSettings?,
-                           strata: CategoricalLabels?, stratifiedTest: MeasureFormula?, threads: Int) {
+                           strata: StrataRequest?, stratifiedTest: MeasureFormula?, threads: Int) {
         guard settings != nil || bootstrap != nil || strata != nil else { return }
         centreFully(k, &workspace.first, threads: threads)
         centreFully(l, &workspace.second, threads: threads)
@@ -128,7 +128,7 @@ struct ResamplingOutcome {
     var stratifiedPermutation: (observed: Double, exceedances: Int)?
 
     init(centredPair workspace: KernelWorkspace, n: Int, permutation settings: PermutationSettings?,
-         bootstrap: BootstrapSettings?, strata: CategoricalLabels?, stratifiedTest: MeasureFormula?, threads: Int) {
+         bootstrap: BootstrapSettings?, strata: StrataRequest?, stratifiedTest: MeasureFormula?, threads: Int) {
         if let settings {
             permutation = permutationTest(&workspace.first, &workspace.second, blocks: [MatrixBlock(offset: 0, size: n)],
                                           settings: settings, threads: threads) { $0[0] }
@@ -138,9 +138,9 @@ struct ResamplingOutcome {
                                            weights: bootstrapWeights(n: n, settings: bootstrap, threads: threads))
         }
         guard let strata else { return }
-        var blocks = StrataBlocks(a: workspace.first, b: workspace.second, n: n, groups: strata.groups)
+        var blocks = StrataBlocks(a: workspace.first, b: workspace.second, n: n, strata: strata)
         let combination = WithinStrataCombination(
-            strata: zip(strata.levels, strata.counts).map { StratumSummary(label: $0, size: $1) },
+            strata: zip(strata.labels.levels, strata.labels.counts).map { StratumSummary(label: $0, size: $1) },
             perStratum: blocks.products(),
             replicates: bootstrap.map { blocks.bootstrapProducts(settings: $0, threads: threads) })
         self.strata = combination

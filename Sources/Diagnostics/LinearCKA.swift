@@ -50,7 +50,8 @@ public struct LinearCKA: Sendable {
             buildLinearKernel(xs.centred, into: &workspace.first)
             buildLinearKernel(ys.centred, into: &workspace.second)
             analysis.adopt(ResamplingOutcome(centredPair: workspace, n: n, permutation: nil, bootstrap: bootstrap,
-                                             strata: strata, stratifiedTest: nil, threads: threads))
+                                             strata: strata.map { StrataRequest($0, x: xs, y: ys) },
+                                             stratifiedTest: nil, threads: threads))
         } else if let bootstrap {
             let weights = bootstrapWeights(n: n, settings: bootstrap, threads: threads)
             analysis.adopt(replicates: (0..<bootstrap.resamples).map { r in

@@ -33,6 +33,14 @@ enum PreparedOperand {
         }
     }
 
+    /// Every one of `rows` carries the same label or the same features.
+    func isConstant(on rows: [Int]) -> Bool {
+        switch self {
+        case .labels(let labels): return Set(rows.map { labels.codes[$0] }).count <= 1
+        case .data(let scaled, _): return scaled.isConstant(on: rows)
+        }
+    }
+
     /// The scaled, centred features (the one-hot code for labels, which needs no scaling).
     var centredFeatures: ScaledColumns {
         switch self {

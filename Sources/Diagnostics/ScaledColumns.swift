@@ -75,6 +75,13 @@ struct ScaledColumns: Sendable {
         exponent = first + second
     }
 
+    /// Every one of `rows` is the same row.
+    func isConstant(on rows: [Int]) -> Bool {
+        guard let first = rows.first else { return true }
+        let reference = centred.row(first)
+        return rows.allSatisfy { centred.row($0) == reference }
+    }
+
     /// A length in these units (a distance, σ) expressed in the data's units.
     func inDataUnits(_ length: Double) -> Double { scaledByPowerOfTwo(length, -exponent) }
 

@@ -1,9 +1,30 @@
 import Linalg
 
+/// Strata for a within-strata analysis: the labels of the rows, and which
+/// operand is constant inside each stratum (decided on the data, exactly: a
+/// block of a centred kernel is only zero up to round-off, and 0/0 of round-off
+/// is not a correlation).
+struct StrataRequest {
+    let labels: CategoricalLabels
+    /// Per stratum, in level order.
+    let constant: [(x: Bool, y: Bool)]
+
+    init(_ labels: CategoricalLabels, x: PreparedOperand, y: PreparedOperand) {
+        self.labels = labels
+        constant = labels.groups.map { (x.isConstant(on: $0), y.isConstant(on: $0)) }
+    }
+
+    init(_ labels: CategoricalLabels, x: ScaledColumns, y: ScaledColumns) {
+        self.labels = labels
+        constant = labels.groups.map { (x.isConstant(on: $0), y.isConstant(on: $0)) }
+    }
+}
+
 /// The within-stratum blocks A[Iₛ, Iₛ], B[Iₛ, Iₛ] of two full n×n matrices,
 /// each double-centred within its block and stored one after another: what the
 /// within-strata statistics, the stratified permutation test and the stratified
-/// bootstrap read. Memory Σ nₛ² ≤ n² doubles per matrix.
+/// bootstrap read; the block of an operand constant in the stratum is exactly 0.
+/// Memory Σ nₛ² ≤ n² doubles per matrix.
 struct StrataBlocks {
     var a: [Double]
     var b: [Double]
@@ -11,7 +32,8 @@ struct StrataBlocks {
     let blocks: [MatrixBlock]
     let groups: [[Int]]
 
-    init(a fullA: [Double], b fullB: [Double], n: Int, groups: [[Int]]) {
+    init(a fullA: [Double], b fullB: [Double], n: Int, strata: StrataRequest) {
+        let groups = strata.labels.groups
         var offsets: [MatrixBlock] = []
         var offset = 0
         for g in groups {
@@ -23,8 +45,8 @@ struct StrataBlocks {
         a = [Double](repeating: 0, count: offset)
         b = [Double](repeating: 0, count: offset)
         for (s, group) in groups.enumerated() {
-            Self.extractCentred(fullA, n: n, rows: group, into: &a, at: offsets[s].offset)
-            Self.extractCentred(fullB, n: n, rows: group, into: &b, at: offsets[s].offset)
+            if !strata.constant[s].x { Self.extractCentred(fullA, n: n, rows: group, into: &a, at: offsets[s].offset) }
+            if !strata.constant[s].y { Self.extractCentred(fullB, n: n, rows: group, into: &b, at: offsets[s].offset) }
         }
     }
 
