@@ -115,11 +115,7 @@ extension Matrix where Scalar == Double {
 /// already centred, since HXXᵀH = XcXcᵀ.
 func buildLinearKernel(_ centred: Matrix<Double>, into buffer: inout [Double]) {
     let n = centred.rows
-    resize(&buffer, to: n * n)
-    var gramMatrix = Matrix(rows: n, columns: n, storage: buffer)
-    buffer = []  // the matrix now holds the only reference: syrk writes in place
-    gramUpper(centred, into: &gramMatrix)
-    buffer = gramMatrix.storage
+    gramUpper(centred, into: &buffer)
     for i in 0..<n {
         for j in 0..<i { buffer[i * n + j] = buffer[j * n + i] }
     }

@@ -47,14 +47,19 @@ struct SymmetricKernel: Sendable {
 func buildSymmetricKernel(_ centred: Matrix<Double>, kind: PairwiseKind, into buffer: inout [Double],
                           threads: Int) -> SymmetricKernel {
     let n = centred.rows
+    gramUpper(centred, into: &buffer)
+    let norms = (0..<n).map { buffer[$0 * n + $0] }
+    return transformSymmetricKernel(&buffer, n: n, norms: norms, kind: kind, threads: threads)
+}
+
+/// The upper triangle of XXᵀ in `buffer` (resized to n²), written in place by `syrk`.
+func gramUpper(_ x: Matrix<Double>, into buffer: inout [Double]) {
+    let n = x.rows
     resize(&buffer, to: n * n)
     var gramMatrix = Matrix(rows: n, columns: n, storage: buffer)
     buffer = []  // the matrix now holds the only reference: syrk writes in place
-    gramUpper(centred, into: &gramMatrix)
+    gramUpper(x, into: &gramMatrix)
     buffer = gramMatrix.storage
-    gramMatrix = Matrix(rows: 0, columns: 0)
-    let norms = (0..<n).map { buffer[$0 * n + $0] }
-    return transformSymmetricKernel(&buffer, n: n, norms: norms, kind: kind, threads: threads)
 }
 
 /// The delta kernel Kᵢⱼ = 1[aᵢ = aⱼ] of categorical labels in the upper triangle

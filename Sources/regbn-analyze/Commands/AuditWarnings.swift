@@ -14,6 +14,7 @@ enum AuditWarnings {
             warnings.append("Kernel statistics use \(subsample.used) of \(subsample.total) samples "
                             + "(\(subsample.method) subsample, --max-samples \(subsample.maxSamples)).")
         }
+        warnings += raw.warnings + regbn.warnings
         for (stage, m) in [("raw", raw), ("regbn", regbn)] {
             let c = m.crosscorr
             if !c.constantChannelsX.isEmpty || !c.constantChannelsY.isEmpty {

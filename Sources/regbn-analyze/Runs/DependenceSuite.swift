@@ -12,6 +12,11 @@ struct StageMeasurement {
     let crosscorr: ChannelCorrelationResult
     /// Rows behind the cross-correlation (every sample, not the subsample).
     let crosscorrSamples: Int
+
+    /// The statistics' own warnings (unavailable measures, constant operands, tied distances).
+    var warnings: [String] {
+        (hsic.warnings + linear.warnings + dcor.warnings).map { "\(stage) stage: \($0.message)" }
+    }
 }
 
 /// Runs every dependence statistic with one set of settings and one reused
