@@ -68,8 +68,8 @@ public struct DistanceCorrelation: Sendable {
                               exceedances: $0.exceedances, permutations: permutation?.permutations ?? 0,
                               seed: permutation?.seed ?? 0, stratified: false)
         }
-        return DistanceCorrelationResult(subsample: subsample, products: analysis.products, units: units,
-                                         exponents: (xs.exponent, ys.exponent), permutation: permutationResult,
-                                         analysis: analysis, settings: self, constant: constant)
+        return DistanceCorrelationResult(subsample: subsample, units: units, exponents: (xs.exponent, ys.exponent),
+                                         permutation: permutationResult, analysis: analysis, settings: self,
+                                         constant: constant)
     }
 }

@@ -32,9 +32,9 @@ public struct DistanceCorrelationResult: Sendable, Equatable {
         estimates.first { $0.measure == measure }
     }
 
-    init(subsample: Subsample, products: PairProducts, units: Int, exponents: (x: Int, y: Int),
-         permutation: PermutationResult?, analysis: KernelPairAnalysis, settings: DistanceCorrelation,
-         constant: (x: Bool, y: Bool)) {
+    init(subsample: Subsample, units: Int, exponents: (x: Int, y: Int), permutation: PermutationResult?,
+         analysis: KernelPairAnalysis, settings: DistanceCorrelation, constant: (x: Bool, y: Bool)) {
+        let products = analysis.products
         n = products.n
         self.subsample = subsample
         scaledProducts = products

@@ -95,7 +95,7 @@ public struct GaussianHSIC: Sendable {
         }
         return GaussianHSICResult(
             n: subsample.used, p: x.featureCount, q: y.featureCount, subsample: subsample,
-            kernelX: kernelX, kernelY: kernelY, products: analysis.products, gamma: gamma,
+            kernelX: kernelX, kernelY: kernelY, gamma: gamma,
             permutation: permutationResult, analysis: analysis, settings: self, constant: constant)
     }
 }

@@ -34,8 +34,9 @@ public struct GaussianHSICResult: Sendable, Equatable {
     }
 
     init(n: Int, p: Int, q: Int, subsample: Subsample, kernelX: OperandKernel, kernelY: OperandKernel,
-         products: PairProducts, gamma: GammaTestResult, permutation: PermutationResult?,
-         analysis: KernelPairAnalysis, settings: GaussianHSIC, constant: (x: Bool, y: Bool)) {
+         gamma: GammaTestResult, permutation: PermutationResult?, analysis: KernelPairAnalysis,
+         settings: GaussianHSIC, constant: (x: Bool, y: Bool)) {
+        let products = analysis.products
         (self.n, self.p, self.q, self.subsample) = (n, p, q, subsample)
         (self.kernelX, self.kernelY, self.gamma, self.permutation) = (kernelX, kernelY, gamma, permutation)
         hsicBiased = products.biased

@@ -58,8 +58,8 @@ public struct LinearCKA: Sendable {
                 Self.featureProducts(xs.centred, ys.centred, weights: (0..<n).map { weights[$0, r] })
             })
         }
-        return LinearCKAResult(products: analysis.products, exponents: (xs.exponent, ys.exponent),
-                               analysis: analysis, settings: self, constant: (xs.isConstant, ys.isConstant))
+        return LinearCKAResult(exponents: (xs.exponent, ys.exponent), analysis: analysis, settings: self,
+                               constant: (xs.isConstant, ys.isConstant))
     }
 
     /// 2n(p² + q² + pq) flops per resample in feature space against n²(p + q) + 10n²R on the kernels.
@@ -139,8 +139,8 @@ public struct LinearCKAResult: Sendable, Equatable {
         estimates.first { $0.measure == measure }
     }
 
-    init(products: PairProducts, exponents: (x: Int, y: Int), analysis: KernelPairAnalysis, settings: LinearCKA,
-         constant: (x: Bool, y: Bool)) {
+    init(exponents: (x: Int, y: Int), analysis: KernelPairAnalysis, settings: LinearCKA, constant: (x: Bool, y: Bool)) {
+        let products = analysis.products
         n = products.n
         let (ex, ey) = exponents
         hsicBiased = scaledByPowerOfTwo(products.biased, -2 * (ex + ey))

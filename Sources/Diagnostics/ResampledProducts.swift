@@ -33,7 +33,7 @@ import Linalg
 /// change, and centring makes every term of the size of the result, so the
 /// expanded formulas lose no more than a few digits to cancellation.
 ///
-/// - Complexity: 26·n²·R flops (GEMMs) plus O(n²) passes; memory ≈ 13·n·R doubles.
+/// - Complexity: 26·n²·R flops (GEMMs) plus O(n²) passes; memory ≈ 10·n·R + 12·64·n doubles.
 func resampledProducts(_ a: [Double], _ b: [Double], n: Int, weights w: Matrix<Double>) -> [PairProducts] {
     let r = w.columns
     precondition(a.count == n * n && b.count == n * n && w.rows == n, "resampledProducts: shapes do not conform")
