@@ -50,6 +50,16 @@ public struct CategoricalLabels: Sendable, Equatable {
         self.init(labels)
     }
 
+    /// Labels when `column` looks like class labels — one feature, every value an
+    /// integer, at most `maxLevels` distinct values and at least two samples per
+    /// level on average — and nil otherwise. For a command line's auto-detection,
+    /// which should say when it treated a dataset as categorical.
+    public static func detecting(_ column: Matrix<Double>, maxLevels: Int = 20) -> CategoricalLabels? {
+        guard column.columns == 1, let labels = try? CategoricalLabels(column) else { return nil }
+        guard labels.levelCount <= maxLevels, 2 * labels.levelCount <= labels.count else { return nil }
+        return labels
+    }
+
     /// Number of samples.
     public var count: Int { codes.count }
     /// Number of distinct labels.

@@ -25,6 +25,11 @@ func categoricalLabels() throws {
     let column = Matrix<Double>(rows: 6, columns: 1, storage: [7, -2, 7, 3, -2, 7])
     #expect(try CategoricalLabels(column) == labels)
     #expect(labels.selecting([1, 3]).levels == [-2, 3] && CategoricalLabels([4, 4]).isConstant)
+    #expect(CategoricalLabels.detecting(column) == labels)
+    #expect(CategoricalLabels.detecting(Matrix(rows: 4, columns: 1, storage: [0, 1, 2, 3])) == nil)   // one per level
+    #expect(CategoricalLabels.detecting(Matrix(rows: 4, columns: 1, storage: [0, 1, 0, 1.5])) == nil)
+    #expect(CategoricalLabels.detecting(TestData.gaussian(rows: 40, columns: 2, seed: 1)) == nil)
+    #expect(CategoricalLabels.detecting(column, maxLevels: 2) == nil)
 }
 
 /// HSIC with the delta kernel k(a, b) = 1[a = b] (Song et al. 2012, §3), from
