@@ -43,9 +43,8 @@ public struct ChannelCorrelation: Sendable {
         let sx = standardisedColumns(x.features), sy = standardisedColumns(y.features)
         let matrix = correlations(sx, sy)
         let replicates = bootstrap.map { settings in
-            ChannelCorrelationBootstrap(estimate: matrix, settings: settings, n: x.sampleCount, threads: threads) { rows in
-                correlations(standardisedColumns(sx.columns.selectingRows(rows)),
-                             standardisedColumns(sy.columns.selectingRows(rows)))
+            ChannelCorrelationBootstrap(estimate: matrix, settings: settings, n: x.sampleCount, threads: threads) {
+                weightedCorrelations(sx, sy, weights: $0)
             }
         }
         return ChannelCorrelationResult(matrix: matrix, constantChannelsX: sx.constant, constantChannelsY: sy.constant,
@@ -89,6 +88,49 @@ public struct ChannelCorrelation: Sendable {
             for i in 0..<n { out.storage[i * p + j] /= norm }
         }
         return (out, constant)
+    }
+
+    /// The correlations of a resample that draws sample i wᵢ times (Σw = n), from
+    /// the standardised columns without gathering rows:
+    /// r_ab = (Σ wᵢxᵢₐyᵢᵦ/n − x̄ₐȳᵦ)/√(varₐ·varᵦ) with weighted means and variances.
+    /// A channel that is constant among the drawn samples (decided on the values,
+    /// exactly) is NaN, as a constant channel is in the estimate.
+    private func weightedCorrelations(_ sx: (columns: Matrix<Double>, constant: [Int]),
+                                      _ sy: (columns: Matrix<Double>, constant: [Int]),
+                                      weights: [Double]) -> Matrix<Double> {
+        let n = Double(weights.count)
+        func moments(_ m: Matrix<Double>) -> (scaled: Matrix<Double>, mean: [Double], deviation: [Double]) {
+            var scaled = m
+            var sum = [Double](repeating: 0, count: m.columns), squares = sum
+            var low = [Double](repeating: .infinity, count: m.columns), high = [Double](repeating: -.infinity, count: m.columns)
+            for i in 0..<m.rows {
+                let w = weights[i]
+                for j in 0..<m.columns {
+                    let v = m.storage[i * m.columns + j]
+                    scaled.storage[i * m.columns + j] = w * v
+                    guard w > 0 else { continue }
+                    sum[j] += w * v
+                    squares[j] += w * v * v
+                    (low[j], high[j]) = (min(low[j], v), max(high[j], v))
+                }
+            }
+            let mean = sum.map { $0 / n }
+            let deviation = (0..<m.columns).map { j in
+                low[j] == high[j] ? 0 : max(0, squares[j] / n - mean[j] * mean[j]).squareRoot()
+            }
+            return (scaled, mean, deviation)
+        }
+        let mx = moments(sx.columns), my = moments(sy.columns)
+        var r = matmul(mx.scaled, sy.columns, transposeA: true)
+        let constantX = Set(sx.constant), constantY = Set(sy.constant)
+        for a in 0..<r.rows {
+            for b in 0..<r.columns {
+                let d = mx.deviation[a] * my.deviation[b]
+                r[a, b] = constantX.contains(a) || constantY.contains(b) || d == 0
+                    ? .nan : min(1, max(-1, (r[a, b] / n - mx.mean[a] * my.mean[b]) / d))
+            }
+        }
+        return r
     }
 
     private func correlations(_ sx: (columns: Matrix<Double>, constant: [Int]),

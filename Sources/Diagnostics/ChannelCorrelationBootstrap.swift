@@ -17,40 +17,42 @@ import Linalg
 /// ```
 /// The band holds every |r_ab| at once with the stated confidence, hence their
 /// maximum too: conservative, never containing fewer true maxima, and it always
-/// contains the estimate. Costs a second pass over the resamples.
+/// contains the estimate. Needs every resample's matrix twice: kept when small,
+/// recomputed otherwise.
 struct ChannelCorrelationBootstrap {
     /// Replicates of mean |r|, max |r|, RMS r: [resample][summary].
     let summaries: [[Double]]
     let maxInterval: ConfidenceInterval?
 
+    /// Replicate matrices are kept when they fit in this many doubles, and recomputed otherwise.
+    static let keptEntries = 1 << 22
+
     init(estimate: Matrix<Double>, settings: BootstrapSettings, n: Int, threads: Int,
-         resample: (_ rows: [Int]) -> Matrix<Double>) {
-        let weights = bootstrapWeights(n: n, settings: settings, threads: threads)
-        let rows = (0..<settings.resamples).map { r -> [Int] in
-            var rows: [Int] = []
-            rows.reserveCapacity(n)
-            for i in 0..<n { rows += repeatElement(i, count: Int(weights[i, r])) }
-            return rows
-        }
+         resample: (_ weights: [Double]) -> Matrix<Double>) {
+        let counts = bootstrapWeights(n: n, settings: settings, threads: threads)
+        let weights = { (r: Int) in (0..<n).map { counts[$0, r] } }
         let entries = estimate.storage.count
-        var sum = [Double](repeating: 0, count: entries), squares = sum, counts = sum
-        summaries = rows.map { rows in
-            let m = resample(rows)
+        let keep = entries * settings.resamples <= Self.keptEntries
+        var kept: [Matrix<Double>] = []
+        var sum = [Double](repeating: 0, count: entries), squares = sum, seen = sum
+        summaries = (0..<settings.resamples).map { r in
+            let m = resample(weights(r))
+            if keep { kept.append(m) }
             for k in 0..<entries where m.storage[k].isFinite {
                 let v = abs(m.storage[k])
                 sum[k] += v
                 squares[k] += v * v
-                counts[k] += 1
+                seen[k] += 1
             }
             return ChannelCorrelationResult.summaries(of: m)
         }
         let deviation = (0..<entries).map { k -> Double in
-            guard counts[k] > 1 else { return .nan }
-            let mean = sum[k] / counts[k]
-            return (max(0, squares[k] / counts[k] - mean * mean) * counts[k] / (counts[k] - 1)).squareRoot()
+            guard seen[k] > 1 else { return .nan }
+            let mean = sum[k] / seen[k]
+            return (max(0, squares[k] / seen[k] - mean * mean) * seen[k] / (seen[k] - 1)).squareRoot()
         }
-        var studentised = rows.map { rows -> Double in
-            let m = resample(rows)
+        var studentised = (0..<settings.resamples).map { r -> Double in
+            let m = keep ? kept[r] : resample(weights(r))
             var largest = 0.0
             for k in 0..<entries where m.storage[k].isFinite && estimate.storage[k].isFinite && deviation[k] > 0 {
                 largest = max(largest, abs(abs(m.storage[k]) - abs(estimate.storage[k])) / deviation[k])
