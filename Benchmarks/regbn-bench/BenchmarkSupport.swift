@@ -10,6 +10,7 @@ enum BenchmarkSuites {
     static let all: [BenchmarkSuite] = [
         HDF5Benchmark.suite,
         .diagnostics,
+        .bootstrap,
         RegBNBenchmark.suite,
         NormalizeProcessBenchmark.suite,
     ]

@@ -65,7 +65,7 @@ struct AuditCommand {
                                              subsample: raw.f.subsample)
         if !raw.f.subsample.isComplete {
             warnings.append("channels.csv uses the \(raw.f.subsample.used)-sample subsample; its batches are "
-                            + "strided rows, not consecutive ones.")
+                            + "rows of that subsample, not consecutive ones.")
         }
         let result = AuditResult(raw: rawMeasure, regbn: regbnMeasure, batches: records, rawGSpectra: raw.gSpectra,
                                  channels: channels, warnings: warnings, subsample: raw.f.subsample,

@@ -13,8 +13,9 @@ enum AuditWarnings {
         }
         if !subsample.isComplete {
             warnings.append("Kernel statistics use \(subsample.used) of \(subsample.total) samples "
-                            + "(evenly strided subsample, --max-samples \(subsample.maxSamples)).")
+                            + "(\(subsample.method) subsample, --max-samples \(subsample.maxSamples)).")
         }
+        warnings += raw.warnings + regbn.warnings
         for (stage, m) in [("raw", raw), ("regbn", regbn)] {
             let c = m.crosscorr
             if !c.constantChannelsX.isEmpty || !c.constantChannelsY.isEmpty {
