@@ -81,7 +81,10 @@ import Testing
         Case(error: DiagnosticsError.tooFewSamples(statistic: "HSIC", needed: 6, got: 5), status: .badInput),
         Case(error: DiagnosticsError.noFeatures(operand: "x", shape: shape), status: .badInput),
         Case(error: DiagnosticsError.channelLayoutMismatch(operand: "x", columns: 5, channels: 2), status: .badInput),
-        Case(error: DiagnosticsError.degenerateBandwidth(operand: "y", rowsUsed: 5), status: .badInput),
+        Case(error: DiagnosticsError.notCategorical(operand: "y", sample: 3, reason: "2.5 is not a whole number"),
+             status: .badInput),
+        Case(error: DiagnosticsError.strataCountMismatch(samples: 5, labels: 4), status: .badInput),
+        Case(error: DiagnosticsError.unpairedBootstrap(reason: "different seeds"), status: .failure),
         Case(error: DiagnosticsError.invalidSetting(name: "batch size", value: "0", requirement: "must be at least 1"),
              status: .usage),
         Case(error: StageDiagnosticsError(stage: "raw", xName: "--x a.h5:/f", yName: "--y a.h5:/g",
@@ -164,12 +167,10 @@ import Testing
         #expect(!String(describing: DiagnosticsError.tooFewSamples(statistic: "HSIC", needed: 6, got: 5)).contains("--"))
     }
 
-    @Test func diagnosticsAdviceNamesThisCommandsFlags() throws {
+    @Test func diagnosticsAdviceNamesTheFlag() throws {
         let audit = try Self.context(Self.audit)
-        let dependence = try Self.context(["dependence", "--x", "a.h5:/f", "--y", "b.h5:/g", "--out", "r"])
-        let bandwidth = DiagnosticsError.degenerateBandwidth(operand: "y", rowsUsed: 10)
-        #expect(ErrorPolicy.report(bandwidth, in: audit).text.hasSuffix("Set the bandwidth with --sigma-g <x>.\n"))
-        #expect(ErrorPolicy.report(bandwidth, in: dependence).text.hasSuffix("Set the bandwidth with --sigma-y <x>.\n"))
+        let tooFewForHSIC = DiagnosticsError.tooFewSamples(statistic: "HSIC", needed: 6, got: 5)
+        #expect(ErrorPolicy.report(tooFewForHSIC, in: audit).text.hasSuffix("If --max-samples limits the samples, raise it.\n"))
         let spectrum = try Self.context(["spectrum", "--x", "s.h5:/g", "--batch-size", "5", "--out", "r"])
         let tooFew = ErrorPolicy.report(DiagnosticsError.tooFewSamples(statistic: "spectra", needed: 5, got: 3), in: spectrum)
         #expect(tooFew.text.hasPrefix("Error: --x s.h5:/g: spectra needs at least 5 samples"))

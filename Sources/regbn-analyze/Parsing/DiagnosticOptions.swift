@@ -15,7 +15,7 @@ struct DiagnosticOptions: Sendable {
         seed = .defaulted("seed", .seed, default: 0, help: "Seed of the permutation tests.")
         maxSamples = .defaulted(
             "max-samples", .integer(OptionGroups.sampleCaps), default: 5000,
-            help: "Exact kernels use at most this many samples (evenly strided, deterministic).")
+            help: "Exact kernels use at most this many samples (a seeded uniform random subsample, recorded in the report).")
         sigmaX = .optional("sigma-\(x)", .real(positive: true),
                            help: "Gaussian kernel bandwidth for \(x) (default: median heuristic).")
         sigmaY = .optional("sigma-\(y)", .real(positive: true),
@@ -39,10 +39,3 @@ extension DiagnosticSettings {
     }
 }
 
-extension DiagnosticOptions {
-    /// The group a subcommand declares, found in its spec (nil: none).
-    static func used(by subcommand: Subcommand) -> DiagnosticOptions? {
-        let names = Set(subcommand.spec.declarations.map(\.name))
-        return [fg, xy].first { names.contains($0.sigmaX.name) }
-    }
-}

@@ -201,11 +201,14 @@ extension DiagnosticsError: ExitStatusProviding {
     var exitStatus: ExitStatus {
         switch self {
         case .sampleCountMismatch, .nonFinite, .tooFewSamples, .noFeatures, .channelLayoutMismatch,
-             .degenerateBandwidth:
+             .notCategorical, .strataCountMismatch:
             return .badInput
         // Settings come from the command line.
         case .invalidSetting:
             return .usage
+        // The executable paired two stages that were not bootstrapped alike: a bug, never the data.
+        case .unpairedBootstrap:
+            return .failure
         }
     }
 
@@ -213,11 +216,8 @@ extension DiagnosticsError: ExitStatusProviding {
         switch self {
         case .tooFewSamples:
             return "If \(DiagnosticOptions.xy.maxSamples.declaration.flagName) limits the samples, raise it."
-        case .degenerateBandwidth(let operand, _):
-            guard let group = context.subcommand.flatMap(DiagnosticOptions.used(by:)) else { return nil }
-            let option = operand == "y" ? group.sigmaY : group.sigmaX
-            return "Set the bandwidth with \(option.declaration.synopsis)."
-        case .sampleCountMismatch, .nonFinite, .noFeatures, .channelLayoutMismatch, .invalidSetting:
+        case .sampleCountMismatch, .nonFinite, .noFeatures, .channelLayoutMismatch, .invalidSetting,
+             .notCategorical, .strataCountMismatch, .unpairedBootstrap:
             return nil
         }
     }
