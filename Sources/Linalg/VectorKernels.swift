@@ -1,0 +1,243 @@
+// Element-wise reductions and the fused blend over contiguous runs of storage,
+// in SIMD lanes of eight with Double accumulators. Besides BLASLAPACK.swift this
+// is the module's only raw-pointer code: a loop over bounds-checked subscripts
+// does not vectorise, and SIMD vectors built from array slices run ≈60× slower
+// in generic code (measured), so the lanes are loaded from the storage itself.
+// Eight Double partial sums also round less than one running sum.
+
+/// Frobenius norm `‖A‖_F = √(Σᵢⱼ aᵢⱼ²)`, accumulated in Double whatever the element type:
+/// a float32 running sum over the millions of entries of a RegBN W would lose digits
+/// the fixtures' tolerances do not allow.
+@inlinable
+public func frobeniusNorm<T: LinalgScalar>(_ a: Matrix<T>) -> T {
+    T(sumOfSquares(a.storage, a.storage.indices).squareRoot())
+}
+
+/// Equal-length runs of elements at a fixed stride: run i covers
+/// `start + i·stride ..< start + i·stride + length` for i in `0..<count`. One row is a
+/// single run; one channel of a batch stored samples × (channels·spatial) is a run of
+/// `spatial` elements per sample, `channels·spatial` apart.
+///
+/// The kernels below take an array and runs rather than slices: a slice retains its
+/// array, which costs more than the arithmetic on the short rows of a LayerNorm.
+public struct StridedRuns: Sendable, Equatable {
+    public let start: Int
+    public let length: Int
+    public let stride: Int
+    public let count: Int
+
+    public init(start: Int, length: Int, stride: Int, count: Int) {
+        precondition(start >= 0 && length >= 0 && count >= 0 && (count <= 1 || stride >= length),
+                     "runs of \(length) elements every \(stride) from \(start), \(count) times")
+        self.start = start
+        self.length = length
+        self.stride = stride
+        self.count = count
+    }
+
+    /// The single run `range`.
+    public init(_ range: Range<Int>) {
+        self.init(start: range.lowerBound, length: range.count, stride: range.count, count: 1)
+    }
+
+    /// One past the last element covered (`start` when there is none).
+    var end: Int { count == 0 || length == 0 ? start : start + (count - 1) * stride + length }
+}
+
+/// `Σ x[runs]`, accumulated in Double.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+public func sum<T: LinalgScalar>(_ x: [T], _ runs: StridedRuns) -> Double {
+    centredMoment(x, runs, center: 0, squared: false)
+}
+
+/// `Σ x[range]`, accumulated in Double.
+@inlinable
+public func sum<T: LinalgScalar>(_ x: [T], _ range: Range<Int>) -> Double { sum(x, StridedRuns(range)) }
+
+/// `Σ x[range]²`, accumulated in Double.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+public func sumOfSquares<T: LinalgScalar>(_ x: [T], _ range: Range<Int>) -> Double {
+    centredMoment(x, StridedRuns(range), center: 0, squared: true)
+}
+
+/// `Σ (x[runs] − center)²`, the deviations formed and accumulated in Double (the second
+/// moment of LayerNorm and BatchNorm).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+public func sumOfSquaredDeviations<T: LinalgScalar>(_ x: [T], _ runs: StridedRuns, from center: Double) -> Double {
+    centredMoment(x, runs, center: center, squared: true)
+}
+
+/// `Σ (x[range] − center)²`, in Double.
+@inlinable
+public func sumOfSquaredDeviations<T: LinalgScalar>(_ x: [T], _ range: Range<Int>, from center: Double) -> Double {
+    sumOfSquaredDeviations(x, StridedRuns(range), from: center)
+}
+
+/// `Σ (x[runs] − center)` or, when `squared`, `Σ (x[runs] − center)²`, in Double: eight
+/// lanes per run, each run's total added to the running total in run order.
+@inline(__always)
+private func centredMoment<T: LinalgScalar>(_ x: [T], _ runs: StridedRuns, center: Double, squared: Bool) -> Double {
+    precondition(runs.end <= x.count, "runs up to \(runs.end) of \(x.count) elements")
+    return x.withUnsafeBufferPointer { p in
+        guard let base = p.baseAddress else { return 0 }
+        let width = MemoryLayout<T>.stride
+        let centerLanes = SIMD8<Double>(repeating: center)
+        var total = 0.0
+        for run in 0..<runs.count {
+            let x0 = base + runs.start + run * runs.stride
+            let raw = UnsafeRawPointer(x0)
+            var lanes = SIMD8<Double>()
+            var i = 0
+            while i + 8 <= runs.length {
+                let d = SIMD8<Double>(raw.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self)) - centerLanes
+                lanes += squared ? d * d : d
+                i += 8
+            }
+            var runTotal = lanes.sum()
+            while i < runs.length {
+                let d = Double(x0[i]) - center
+                runTotal += squared ? d * d : d
+                i += 1
+            }
+            total += runTotal
+        }
+        return total
+    }
+}
+
+/// Whether every element of `x` is finite (no NaN, no ±infinity), in one vectorised pass.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+public func allFinite<T: LinalgScalar>(_ x: [T]) -> Bool {
+    x.withUnsafeBufferPointer { p in
+        guard let x0 = p.baseAddress else { return true }
+        let raw = UnsafeRawPointer(x0)
+        let width = MemoryLayout<T>.stride
+        // x·0 is 0 for every finite x and NaN for NaN and ±infinity; a NaN sticks in the sum.
+        var lanes = SIMD8<T>()
+        var i = 0
+        while i + 8 <= p.count {
+            lanes += raw.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self) * 0
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < p.count {
+            total += x0[i] * 0
+            i += 1
+        }
+        return total == 0
+    }
+}
+
+/// `Σ |aᵢ − bᵢ|`, each difference formed in the element type (as torch's L1Loss does)
+/// and accumulated in Double.
+///
+/// - Precondition: the ranges have the same length and lie within their arrays.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+public func sumOfAbsoluteDifferences<T: LinalgScalar>(_ a: [T], _ aRange: Range<Int>, _ b: [T], _ bRange: Range<Int>) -> Double {
+    precondition(aRange.count == bRange.count && aRange.lowerBound >= 0 && aRange.upperBound <= a.count
+                 && bRange.lowerBound >= 0 && bRange.upperBound <= b.count,
+                 "sumOfAbsoluteDifferences: ranges \(aRange) of \(a.count) and \(bRange) of \(b.count) elements")
+    return a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+            guard let a0 = pa.baseAddress.map({ $0 + aRange.lowerBound }),
+                  let b0 = pb.baseAddress.map({ $0 + bRange.lowerBound }) else { return 0 }
+            let ra = UnsafeRawPointer(a0), rb = UnsafeRawPointer(b0)
+            let width = MemoryLayout<T>.stride
+            var lanes = SIMD8<Double>()
+            var i = 0
+            while i + 8 <= aRange.count {
+                // The difference is rounded in T; |·| on Double lanes (a comparison on
+                // generic SIMD lanes does not compile to vector instructions).
+                let d = SIMD8<Double>(ra.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self)
+                                      - rb.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self))
+                lanes += d.replacing(with: -d, where: d .< 0)
+                i += 8
+            }
+            var total = lanes.sum()
+            while i < aRange.count {
+                total += Double(abs(a0[i] - b0[i]))
+                i += 1
+            }
+            return total
+        }
+    }
+}
+
+/// `y[range] ← keep·y[range] + eta·x[xRange]` element-wise in the element type — each product
+/// rounded, then the sum, exactly as torch evaluates `(1 − η)·W + η·W_hat` — and
+/// returns `Σ y[range]²` of the result, accumulated in Double.
+///
+/// - Precondition: the ranges have the same length and lie within their arrays.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+public func blend<T: LinalgScalar>(_ y: inout [T], _ range: Range<Int>, keep: T, eta: T,
+                                   with x: [T], _ xRange: Range<Int>) -> Double {
+    precondition(range.lowerBound >= 0 && range.upperBound <= y.count && xRange.lowerBound >= 0
+                 && xRange.upperBound <= x.count && xRange.count == range.count,
+                 "blend: range \(range) of \(y.count) elements against range \(xRange) of \(x.count)")
+    return y.withUnsafeMutableBufferPointer { py in
+        x.withUnsafeBufferPointer { px in
+            guard let y0 = py.baseAddress.map({ $0 + range.lowerBound }),
+                  let x0 = px.baseAddress.map({ $0 + xRange.lowerBound }) else { return 0 }
+            let ry = UnsafeMutableRawPointer(y0), rx = UnsafeRawPointer(x0)
+            let width = MemoryLayout<T>.stride
+            let keepLanes = SIMD8<T>(repeating: keep), etaLanes = SIMD8<T>(repeating: eta)
+            var lanes = SIMD8<Double>()
+            var i = 0
+            while i + 8 <= range.count {
+                let blended = keepLanes * ry.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self)
+                    + etaLanes * rx.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self)
+                ry.storeBytes(of: blended, toByteOffset: i * width, as: SIMD8<T>.self)
+                let wide = SIMD8<Double>(blended)
+                lanes += wide * wide
+                i += 8
+            }
+            var total = lanes.sum()
+            while i < range.count {
+                y0[i] = keep * y0[i] + eta * x0[i]
+                total += Double(y0[i]) * Double(y0[i])
+                i += 1
+            }
+            return total
+        }
+    }
+}
+
+/// `x[runs] ← (x[runs] − center)·scale`, each element widened to Double, shifted and
+/// scaled there and rounded once to the element type (how LayerNorm and BatchNorm apply
+/// their statistics here).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+public func standardize<T: LinalgScalar>(_ x: inout [T], _ runs: StridedRuns, center: Double, scale: Double) {
+    precondition(runs.end <= x.count, "standardize: runs up to \(runs.end) of \(x.count) elements")
+    x.withUnsafeMutableBufferPointer { p in
+        guard let base = p.baseAddress else { return }
+        let width = MemoryLayout<T>.stride
+        let centerLanes = SIMD8<Double>(repeating: center), scaleLanes = SIMD8<Double>(repeating: scale)
+        for run in 0..<runs.count {
+            let x0 = base + runs.start + run * runs.stride
+            let raw = UnsafeMutableRawPointer(x0)
+            var i = 0
+            while i + 8 <= runs.length {
+                let wide = SIMD8<Double>(raw.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self))
+                raw.storeBytes(of: SIMD8<T>((wide - centerLanes) * scaleLanes), toByteOffset: i * width, as: SIMD8<T>.self)
+                i += 8
+            }
+            while i < runs.length {
+                x0[i] = T((Double(x0[i]) - center) * scale)
+                i += 1
+            }
+        }
+    }
+}
+
+/// `x[range] ← (x[range] − center)·scale` (see the runs version).
+@inlinable
+public func standardize<T: LinalgScalar>(_ x: inout [T], _ range: Range<Int>, center: Double, scale: Double) {
+    standardize(&x, StridedRuns(range), center: center, scale: scale)
+}
