@@ -4,25 +4,19 @@
 // module dtype: in float32 this is at least as accurate as torch's kernels, and
 // the fixtures' replay tolerances allow for that difference.
 
-/// LayerNorm over all columns of each row (biased variance):
+/// LayerNorm over all columns of each row (biased variance), in place:
 /// `y = (x − mean(x)) / √(var(x) + eps)`.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
-@inline(never)
-func layerNormRows<T: LinalgScalar>(_ x: Matrix<T>, eps: Double) -> Matrix<T> {
-    var out = x
+func layerNormRows<T: LinalgScalar>(_ x: inout Matrix<T>, eps: Double) {
     let n = x.columns
-    guard n > 0 else { return out }
-    let src = x.storage
+    guard n > 0 else { return }
     for r in 0..<x.rows {
-        let base = r * n
-        let row = base..<(base + n)
-        let mean = rangeMoments(src, row) / Double(n)
-        let sq = rangeMoments(src, row, mean: mean)
-        let rstd = 1 / (sq / Double(n) + eps).squareRoot()
-        for j in base..<(base + n) { out.storage[j] = T((Double(src[j]) - mean) * rstd) }
+        let row = (r * n)..<((r + 1) * n)
+        let mean = sum(x.storage, row) / Double(n)
+        let squares = sumOfSquaredDeviations(x.storage, row, from: mean)
+        standardize(&x.storage, row, center: mean, scale: 1 / (squares / Double(n) + eps).squareRoot())
     }
-    return out
 }
 
 /// Running statistics of a BatchNorm layer (torch buffers `running_mean`,
@@ -57,13 +51,13 @@ public struct BatchNormState<T: LinalgScalar>: Sendable, Equatable {
         let spatial = x.columns / channels
         let count = x.rows * spatial
         var out = x
-        let src = x.storage
         for c in 0..<channels {
-            let blocks = (0..<x.rows).map { r in (r * x.columns + c * spatial)..<(r * x.columns + (c + 1) * spatial) }
-            let mean = blocks.reduce(0.0) { $0 + rangeMoments(src, $1) } / Double(count)
-            let sq = blocks.reduce(0.0) { $0 + rangeMoments(src, $1, mean: mean) }
+            // Channel c: `spatial` values in every sample's row.
+            let runs = StridedRuns(start: c * spatial, length: spatial, stride: x.columns, count: x.rows)
+            let mean = sum(x.storage, runs) / Double(count)
+            let sq = sumOfSquaredDeviations(x.storage, runs, from: mean)
             let invstd = 1 / (sq / Double(count) + eps).squareRoot()
-            for block in blocks { for j in block { out.storage[j] = T((Double(src[j]) - mean) * invstd) } }
+            standardize(&out.storage, runs, center: mean, scale: invstd)
             // torch divides by n − 1 for the running variance (NaN for a single value).
             let unbiased = count > 1 ? sq / Double(count - 1) : .nan
             runningMean[c] = T((1 - momentum) * Double(runningMean[c]) + momentum * mean)
@@ -95,7 +89,10 @@ public enum InputNormalizer<T: LinalgScalar>: Sendable, Equatable {
     mutating func normalizeTraining(_ x: Matrix<T>) -> Matrix<T> {
         switch self {
         case .identity: return x
-        case let .layerNorm(eps): return layerNormRows(x, eps: eps)
+        case let .layerNorm(eps):
+            var y = x
+            layerNormRows(&y, eps: eps)
+            return y
         case .batchNorm(var state, let dims):
             let y = state.normalizeTraining(x)
             self = .batchNorm(state, spatialDimensions: dims)
