@@ -148,37 +148,49 @@ extension Float: LinalgScalar {
 
 /// OpenBLAS's process-wide settings.
 public enum BLAS {
-    /// Threads OpenBLAS uses for each call. Small factorisations run faster on
-    /// one thread (NOTES.md), so callers choose rather than inherit.
+    /// Threads OpenBLAS uses for each call outside `withSingleThread` sections (small
+    /// factorisations run faster on one thread, NOTES.md, so callers choose rather than
+    /// inherit). Set inside a section, the count takes effect when the last section ends.
     public static var threadCount: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+        get { sections.withLock { $0.depth > 0 ? $0.configured : Int(openblas_get_num_threads()) } }
+        set {
+            sections.withLock { state in
+                if state.depth > 0 {
+                    state.configured = max(1, newValue)
+                } else {
+                    openblas_set_num_threads(Int32(max(1, newValue)))
+                }
+            }
+        }
     }
 
     /// The kernel family OpenBLAS picked (e.g. "Haswell"); benchmarks print it.
     public static var coreName: String { String(cString: openblas_get_corename()) }
 
-    private static let singleThreadSections = Mutex(SingleThreadSections())
+    /// The threads OpenBLAS itself is set to right now (1 inside a section).
+    static var activeThreadCount: Int { Int(openblas_get_num_threads()) }
 
-    /// Runs `body` with OpenBLAS on one thread, handing it the thread count configured
-    /// outside every such section (the caller's budget for its own worker threads).
+    private static let sections = Mutex(SingleThreadSections())
+
+    /// Runs `body` with OpenBLAS on one thread, handing it `threadCount` (the caller's
+    /// budget for threads of its own).
     ///
-    /// Sections may overlap across threads: the first to enter saves the configured count
-    /// and the last to leave restores it, so concurrent callers never restore a count
-    /// another one set. Switching costs tens of nanoseconds (measured).
+    /// Sections may overlap across threads: the first to enter switches OpenBLAS to one
+    /// thread and the last to leave restores `threadCount`, so concurrent callers never
+    /// undo each other. Switching costs tens of nanoseconds (measured).
     public static func withSingleThread<Result>(_ body: (_ configuredThreads: Int) throws -> Result) rethrows -> Result {
-        let configured = singleThreadSections.withLock { sections in
-            if sections.depth == 0 {
-                sections.configured = threadCount
-                threadCount = 1
+        let configured = sections.withLock { state in
+            if state.depth == 0 {
+                state.configured = Int(openblas_get_num_threads())
+                openblas_set_num_threads(1)
             }
-            sections.depth += 1
-            return sections.configured
+            state.depth += 1
+            return state.configured
         }
         defer {
-            singleThreadSections.withLock { sections in
-                sections.depth -= 1
-                if sections.depth == 0 { threadCount = sections.configured }
+            sections.withLock { state in
+                state.depth -= 1
+                if state.depth == 0 { openblas_set_num_threads(Int32(state.configured)) }
             }
         }
         return try body(configured)
