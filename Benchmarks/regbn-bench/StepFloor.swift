@@ -57,7 +57,9 @@ struct StepFloor<T: LinalgScalar> {
     /// Seconds of a read pass over W (Σ w²) and of a read-write pass (w ← (w − 0)·1 in
     /// place), each part of W on its own thread.
     mutating func wPassSeconds() -> (read: Double, readWrite: Double) {
+        // The parts move into the boxes, so the in-place pass writes without a copy.
         let parts = wParts.map(PassPart.init)
+        wParts = []
         let read = seconds {
             DispatchQueue.concurrentPerform(iterations: parts.count) { i in
                 parts[i].sink = sumOfSquares(parts[i].w.storage, parts[i].w.storage.indices)

@@ -76,35 +76,59 @@ public func sumOfSquaredDeviations<T: LinalgScalar>(_ x: [T], _ range: Range<Int
     sumOfSquaredDeviations(x, StridedRuns(range), from: center)
 }
 
-/// `Σ (x[runs] − center)` or, when `squared`, `Σ (x[runs] − center)²`, in Double: eight
-/// lanes per run, each run's total added to the running total in run order.
+/// `Σ (x[runs] − center)` or, when `squared`, `Σ (x[runs] − center)²`, in Double, each
+/// run's total added to the running total in run order.
 @inline(__always)
 private func centredMoment<T: LinalgScalar>(_ x: [T], _ runs: StridedRuns, center: Double, squared: Bool) -> Double {
     precondition(runs.end <= x.count, "runs up to \(runs.end) of \(x.count) elements")
     return x.withUnsafeBufferPointer { p in
         guard let base = p.baseAddress else { return 0 }
-        let width = MemoryLayout<T>.stride
-        let centerLanes = SIMD8<Double>(repeating: center)
         var total = 0.0
         for run in 0..<runs.count {
-            let x0 = base + runs.start + run * runs.stride
-            let raw = UnsafeRawPointer(x0)
-            var lanes = SIMD8<Double>()
-            var i = 0
-            while i + 8 <= runs.length {
-                let d = SIMD8<Double>(raw.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self)) - centerLanes
-                lanes += squared ? d * d : d
-                i += 8
-            }
-            var runTotal = lanes.sum()
-            while i < runs.length {
-                let d = Double(x0[i]) - center
-                runTotal += squared ? d * d : d
-                i += 1
-            }
-            total += runTotal
+            total += runMoment(base + runs.start + run * runs.stride, runs.length, center: center, squared: squared)
         }
         return total
+    }
+}
+
+/// The centred first or second moment of `length` elements from `x0`: eight Double lanes,
+/// then the tail element by element.
+@inline(__always)
+private func runMoment<T: LinalgScalar>(_ x0: UnsafePointer<T>, _ length: Int, center: Double, squared: Bool) -> Double {
+    let raw = UnsafeRawPointer(x0)
+    let width = MemoryLayout<T>.stride
+    let centerLanes = SIMD8<Double>(repeating: center)
+    var lanes = SIMD8<Double>()
+    var i = 0
+    while i + 8 <= length {
+        let d = SIMD8<Double>(raw.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self)) - centerLanes
+        lanes += squared ? d * d : d
+        i += 8
+    }
+    var total = lanes.sum()
+    while i < length {
+        let d = Double(x0[i]) - center
+        total += squared ? d * d : d
+        i += 1
+    }
+    return total
+}
+
+/// `(x − center)·scale` in place on `length` elements from `x0`, through Double.
+@inline(__always)
+private func runStandardize<T: LinalgScalar>(_ x0: UnsafeMutablePointer<T>, _ length: Int, center: Double, scale: Double) {
+    let raw = UnsafeMutableRawPointer(x0)
+    let width = MemoryLayout<T>.stride
+    let centerLanes = SIMD8<Double>(repeating: center), scaleLanes = SIMD8<Double>(repeating: scale)
+    var i = 0
+    while i + 8 <= length {
+        let wide = SIMD8<Double>(raw.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self))
+        raw.storeBytes(of: SIMD8<T>((wide - centerLanes) * scaleLanes), toByteOffset: i * width, as: SIMD8<T>.self)
+        i += 8
+    }
+    while i < length {
+        x0[i] = T((Double(x0[i]) - center) * scale)
+        i += 1
     }
 }
 
@@ -209,29 +233,36 @@ public func blend<T: LinalgScalar>(_ y: inout [T], _ range: Range<Int>, keep: T,
 }
 
 /// `x[runs] ← (x[runs] − center)·scale`, each element widened to Double, shifted and
-/// scaled there and rounded once to the element type (how LayerNorm and BatchNorm apply
-/// their statistics here).
+/// scaled there and rounded once to the element type (how BatchNorm applies its
+/// statistics here).
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 public func standardize<T: LinalgScalar>(_ x: inout [T], _ runs: StridedRuns, center: Double, scale: Double) {
     precondition(runs.end <= x.count, "standardize: runs up to \(runs.end) of \(x.count) elements")
     x.withUnsafeMutableBufferPointer { p in
         guard let base = p.baseAddress else { return }
-        let width = MemoryLayout<T>.stride
-        let centerLanes = SIMD8<Double>(repeating: center), scaleLanes = SIMD8<Double>(repeating: scale)
+        for run in 0..<runs.count {
+            runStandardize(base + runs.start + run * runs.stride, runs.length, center: center, scale: scale)
+        }
+    }
+}
+
+/// Each run of `x` standardised by its own statistics, in place: `(x − mean)/√(var + epsilon)`
+/// with the biased variance, both moments accumulated in Double over two passes (a
+/// LayerNorm without affine parameters, one row per run).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+public func standardizeEachRun<T: LinalgScalar>(_ x: inout [T], _ runs: StridedRuns, epsilon: Double) {
+    precondition(runs.end <= x.count, "standardizeEachRun: runs up to \(runs.end) of \(x.count) elements")
+    guard runs.length > 0 else { return }
+    x.withUnsafeMutableBufferPointer { p in
+        guard let base = p.baseAddress else { return }
+        let n = Double(runs.length)
         for run in 0..<runs.count {
             let x0 = base + runs.start + run * runs.stride
-            let raw = UnsafeMutableRawPointer(x0)
-            var i = 0
-            while i + 8 <= runs.length {
-                let wide = SIMD8<Double>(raw.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self))
-                raw.storeBytes(of: SIMD8<T>((wide - centerLanes) * scaleLanes), toByteOffset: i * width, as: SIMD8<T>.self)
-                i += 8
-            }
-            while i < runs.length {
-                x0[i] = T((Double(x0[i]) - center) * scale)
-                i += 1
-            }
+            let mean = runMoment(x0, runs.length, center: 0, squared: false) / n
+            let squares = runMoment(x0, runs.length, center: mean, squared: true)
+            runStandardize(x0, runs.length, center: mean, scale: 1 / (squares / n + epsilon).squareRoot())
         }
     }
 }

@@ -6,17 +6,8 @@
 
 /// LayerNorm over all columns of each row (biased variance), in place:
 /// `y = (x − mean(x)) / √(var(x) + eps)`.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
 func layerNormRows<T: LinalgScalar>(_ x: inout Matrix<T>, eps: Double) {
-    let n = x.columns
-    guard n > 0 else { return }
-    for r in 0..<x.rows {
-        let row = (r * n)..<((r + 1) * n)
-        let mean = sum(x.storage, row) / Double(n)
-        let squares = sumOfSquaredDeviations(x.storage, row, from: mean)
-        standardize(&x.storage, row, center: mean, scale: 1 / (squares / Double(n) + eps).squareRoot())
-    }
+    standardizeEachRun(&x.storage, StridedRuns(start: 0, length: x.columns, stride: x.columns, count: x.rows), epsilon: eps)
 }
 
 /// Running statistics of a BatchNorm layer (torch buffers `running_mean`,

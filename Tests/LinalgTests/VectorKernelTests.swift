@@ -70,3 +70,19 @@ func blendRoundsEachProductThenTheSum(count: Int) {
         }
     }
 }
+
+@Test func standardizeEachRunIsALayerNormPerRun() {
+    // Two rows of 11 with one element between them that must stay as it is.
+    var x = (0..<23).map { Double(($0 * 5) % 13) - 4 }
+    let original = x
+    standardizeEachRun(&x, StridedRuns(start: 0, length: 11, stride: 12, count: 2), epsilon: 1e-5)
+    #expect(x[11] == original[11])
+    for row in 0..<2 {
+        let values = (0..<11).map { original[row * 12 + $0] }
+        let mean = values.reduce(0, +) / 11
+        let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 11
+        for j in 0..<11 {
+            #expect(abs(x[row * 12 + j] - (values[j] - mean) / (variance + 1e-5).squareRoot()) < 1e-12)
+        }
+    }
+}
