@@ -163,9 +163,7 @@ public func allFinite<T: LinalgScalar>(_ x: [T]) -> Bool {
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 public func sumOfAbsoluteDifferences<T: LinalgScalar>(_ a: [T], _ aRange: Range<Int>, _ b: [T], _ bRange: Range<Int>) -> Double {
-    precondition(aRange.count == bRange.count && aRange.lowerBound >= 0 && aRange.upperBound <= a.count
-                 && bRange.lowerBound >= 0 && bRange.upperBound <= b.count,
-                 "sumOfAbsoluteDifferences: ranges \(aRange) of \(a.count) and \(bRange) of \(b.count) elements")
+    requirePairedRanges("sumOfAbsoluteDifferences", aRange, of: a.count, bRange, of: b.count)
     return a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
             guard let a0 = pa.baseAddress.map({ $0 + aRange.lowerBound }),
@@ -192,6 +190,13 @@ public func sumOfAbsoluteDifferences<T: LinalgScalar>(_ a: [T], _ aRange: Range<
     }
 }
 
+/// Traps unless both ranges have the same length and lie within their arrays (a
+/// programming error in the caller, never a property of data).
+private func requirePairedRanges(_ function: String, _ a: Range<Int>, of aCount: Int, _ b: Range<Int>, of bCount: Int) {
+    precondition(a.count == b.count && a.lowerBound >= 0 && a.upperBound <= aCount && b.lowerBound >= 0
+                 && b.upperBound <= bCount, "\(function): ranges \(a) of \(aCount) and \(b) of \(bCount) elements")
+}
+
 /// `y[range] ← keep·y[range] + eta·x[xRange]` element-wise in the element type — each product
 /// rounded, then the sum, exactly as torch evaluates `(1 − η)·W + η·W_hat` — and
 /// returns `Σ y[range]²` of the result, accumulated in Double.
@@ -201,9 +206,7 @@ public func sumOfAbsoluteDifferences<T: LinalgScalar>(_ a: [T], _ aRange: Range<
 @_specialize(where T == Double)
 public func blend<T: LinalgScalar>(_ y: inout [T], _ range: Range<Int>, keep: T, eta: T,
                                    with x: [T], _ xRange: Range<Int>) -> Double {
-    precondition(range.lowerBound >= 0 && range.upperBound <= y.count && xRange.lowerBound >= 0
-                 && xRange.upperBound <= x.count && xRange.count == range.count,
-                 "blend: range \(range) of \(y.count) elements against range \(xRange) of \(x.count)")
+    requirePairedRanges("blend", range, of: y.count, xRange, of: x.count)
     return y.withUnsafeMutableBufferPointer { py in
         x.withUnsafeBufferPointer { px in
             guard let y0 = py.baseAddress.map({ $0 + range.lowerBound }),
