@@ -12,9 +12,10 @@ import Foundation
 /// floats with tensors; the elementwise blend runs in the module dtype.
 ///
 /// W is held as column shards (blocks of f's features, `ProjectionShard`). An update
-/// makes two passes over W — the gap, then the blend — multiplying W_hat out tile by
-/// tile in each, so W_hat is never stored; the shards run on parallel threads. The
-/// shard boundaries depend on the shape only, so W is the same for any thread count.
+/// makes two passes over W — the gap, then the blend — with W_hat multiplied out tile by
+/// tile from its factors and stored whole only when it is small; the shards run on
+/// parallel threads. The shard boundaries depend on the shape only, so W is the same
+/// for any thread count.
 public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
     /// Q, the flattened g width.
     public let rows: Int
@@ -63,9 +64,10 @@ public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
         return whole
     }
 
-    /// The column blocks W is sharded into. Small W stays whole (threads would cost more
-    /// than they save); larger W is split into an even number of blocks of about 128
-    /// columns or more, so two threads get equal shares.
+    /// The column blocks W is sharded into. Small W (< 2¹⁵ elements or < 32 columns) stays
+    /// whole: threads would cost more than they save. Larger W is split into an even number
+    /// of blocks, 2·⌈P/256⌉ but at most P/16, each 64–128 columns wide, so that two threads
+    /// get equal shares.
     static func columnBlocks(rows: Int, columns: Int) -> [Range<Int>] {
         guard rows * columns >= 1 << 15, columns >= 32 else { return [0..<columns] }
         let count = min(columns / 16, 2 * ((columns + 255) / 256))
