@@ -66,8 +66,8 @@ public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
 
     /// The column blocks W is sharded into. Small W (< 2¹⁵ elements or < 32 columns) stays
     /// whole: threads would cost more than they save. Larger W is split into an even number
-    /// of blocks, 2·⌈P/256⌉ but at most P/16, each 64–128 columns wide, so that two threads
-    /// get equal shares.
+    /// of blocks, 2·⌈P/256⌉ but at most P/16 (64–128 columns wide once P ≥ 128), so that
+    /// two threads get equal shares.
     static func columnBlocks(rows: Int, columns: Int) -> [Range<Int>] {
         guard rows * columns >= 1 << 15, columns >= 32 else { return [0..<columns] }
         let count = min(columns / 16, 2 * ((columns + 255) / 256))
