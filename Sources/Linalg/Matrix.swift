@@ -24,7 +24,7 @@ public struct Matrix<Scalar: LinalgScalar>: Sendable, Equatable {
 
     @inlinable
     public init(rows: Int, columns: Int, repeating value: Scalar = 0) {
-        self.init(rows: rows, columns: columns, storage: Array(repeating: value, count: rows * columns))
+        self.init(rows: rows, columns: columns, storage: repeatedStorage(value, count: rows * columns))
     }
 
     @inlinable
@@ -67,7 +67,8 @@ public struct Matrix<Scalar: LinalgScalar>: Sendable, Equatable {
     }
 
     /// Columns `range` as a new matrix (a block of features, e.g. one shard of a RegBN W).
-    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func columns(_ range: Range<Int>) -> Matrix {
         precondition(range.lowerBound >= 0 && range.upperBound <= columns, "columns \(range) of a \(rows)×\(columns) matrix")
         var block: [Scalar] = []
@@ -79,7 +80,8 @@ public struct Matrix<Scalar: LinalgScalar>: Sendable, Equatable {
     }
 
     /// Overwrites columns `range` with `block` (`rows × range.count`).
-    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func replaceColumns(_ range: Range<Int>, with block: Matrix) {
         precondition(range.lowerBound >= 0 && range.upperBound <= columns && block.rows == rows
                      && block.columns == range.count,
@@ -94,4 +96,14 @@ public struct Matrix<Scalar: LinalgScalar>: Sendable, Equatable {
     public func converted<T: LinalgScalar>(to: T.Type = T.self) -> Matrix<T> {
         Matrix<T>(rows: rows, columns: columns, storage: storage.map { T($0) })
     }
+}
+
+/// `count` copies of `value`. Filling an array element by element through a generic
+/// value witness is slow (a W of millions of entries took milliseconds), so generic
+/// code that inlines `Matrix.init` reaches these specialisations at run time instead.
+@usableFromInline
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func repeatedStorage<T: LinalgScalar>(_ value: T, count: Int) -> [T] {
+    Array(repeating: value, count: count)
 }

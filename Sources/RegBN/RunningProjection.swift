@@ -37,6 +37,8 @@ public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
 
     /// W cut into `columnBlocks` (consecutive, covering every column), each block's W_hat
     /// multiplied out `tileRows(block)` rows at a time. Tests choose the layout here.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     init(w: Matrix<T>, m: T, v: T, columnBlocks: [Range<Int>], tileRows: (Range<Int>) -> Int) {
         precondition(columnBlocks.first?.lowerBound == 0 && columnBlocks.last?.upperBound == w.columns
                      && zip(columnBlocks, columnBlocks.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound },
@@ -58,7 +60,11 @@ public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
     }
 
     /// W (Q × P), assembled from its column shards: O(Q·P) time and memory.
-    public var w: Matrix<T> {
+    public var w: Matrix<T> { assembled() }
+
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    private func assembled() -> Matrix<T> {
         var whole = Matrix<T>(rows: rows, columns: columns)
         for shard in shards { whole.replaceColumns(shard.columns, with: shard.w) }
         return whole
