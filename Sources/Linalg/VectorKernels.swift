@@ -1,9 +1,10 @@
-// Element-wise reductions and the fused blend over contiguous runs of storage,
-// in SIMD lanes of eight with Double accumulators. Besides BLASLAPACK.swift this
-// is the module's only raw-pointer code: a loop over bounds-checked subscripts
-// does not vectorise, and SIMD vectors built from array slices run ≈60× slower
-// in generic code (measured), so the lanes are loaded from the storage itself.
-// Eight Double partial sums also round less than one running sum.
+// Element-wise reductions and the fused blend over runs of storage, in eight lanes
+// with Double accumulators (SIMD vectors, or eight scalar accumulators where those
+// compile to cheaper instructions). Besides BLASLAPACK.swift this is the module's
+// only raw-pointer code: a loop over bounds-checked subscripts does not vectorise,
+// and SIMD vectors built from array slices run ≈60× slower in generic code
+// (measured), so the lanes are loaded from the storage itself. Eight Double partial
+// sums also round less than one running sum.
 
 /// Frobenius norm `‖A‖_F = √(Σᵢⱼ aᵢⱼ²)`, accumulated in Double whatever the element type:
 /// a float32 running sum over the millions of entries of a RegBN W would lose digits
@@ -168,19 +169,18 @@ public func sumOfAbsoluteDifferences<T: LinalgScalar>(_ a: [T], _ aRange: Range<
         b.withUnsafeBufferPointer { pb in
             guard let a0 = pa.baseAddress.map({ $0 + aRange.lowerBound }),
                   let b0 = pb.baseAddress.map({ $0 + bRange.lowerBound }) else { return 0 }
-            let ra = UnsafeRawPointer(a0), rb = UnsafeRawPointer(b0)
-            let width = MemoryLayout<T>.stride
-            var lanes = SIMD8<Double>()
+            // Eight scalar accumulators, not SIMD lanes: |·| and the widening compile to
+            // cheaper instructions this way (0.17 against 0.29 ns per element, measured).
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
             var i = 0
             while i + 8 <= aRange.count {
-                // The difference is rounded in T; |·| on Double lanes (a comparison on
-                // generic SIMD lanes does not compile to vector instructions).
-                let d = SIMD8<Double>(ra.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self)
-                                      - rb.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self))
-                lanes += d.replacing(with: -d, where: d .< 0)
+                s0 += Double(abs(a0[i] - b0[i])); s1 += Double(abs(a0[i + 1] - b0[i + 1]))
+                s2 += Double(abs(a0[i + 2] - b0[i + 2])); s3 += Double(abs(a0[i + 3] - b0[i + 3]))
+                s4 += Double(abs(a0[i + 4] - b0[i + 4])); s5 += Double(abs(a0[i + 5] - b0[i + 5]))
+                s6 += Double(abs(a0[i + 6] - b0[i + 6])); s7 += Double(abs(a0[i + 7] - b0[i + 7]))
                 i += 8
             }
-            var total = lanes.sum()
+            var total = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
             while i < aRange.count {
                 total += Double(abs(a0[i] - b0[i]))
                 i += 1
