@@ -18,6 +18,9 @@ enum OfficialRegBN {
         let torchVersion: String
         let torchThreads: Int
 
+        /// Training then inference, inside python.
+        var epochSeconds: Double { trainSeconds + inferenceSeconds }
+
         enum CodingKeys: String, CodingKey {
             case stepSeconds = "step_seconds", trainSeconds = "train_seconds", inferenceSeconds = "inference_seconds"
             case sha256, torchVersion = "torch_version", torchThreads = "torch_threads"
