@@ -5,29 +5,31 @@ import RegBN
 
 /// Suite "normalize": one epoch of RegBN over N = 40·b float32 samples of each shape,
 /// ours against the official PyTorch module in the same run (when `REGBN_OFFICIAL` and
-/// python3 with torch are available).
+/// python3 with torch are available), both sides on 1 thread and on the thread budget.
 ///
 /// Ours: the whole `regbn-analyze normalize --precision float32` process (start-up,
-/// HDF5 in and out, training, inference pass) and, separately, the module's training
-/// step in this process on the same batches. Official: its training step and its whole
-/// epoch (training then inference) timed inside python — python and torch start-up and
-/// the HDF5 read are left out, which favours torch — and the wall time of its process.
+/// HDF5 in and out, training, inference pass; `OPENBLAS_NUM_THREADS` sets its threads)
+/// and, separately, the module's training step in this process on the same batches.
+/// Official: its training step and its whole epoch (training then inference) timed
+/// inside python — python and torch start-up and the HDF5 read are left out, which
+/// favours torch — and the wall time of its process.
 enum NormalizeProcessBenchmark {
     static let stepsPerEpoch = 40
     static let repeats = 3
 
     static let suite = BenchmarkSuite(name: "normalize") {
         let tool = try toolExecutable()
-        let threads = BLAS.threadCount
+        let budget = BLAS.threadCount
+        defer { BLAS.threadCount = budget }
         let official = OfficialRegBN.locate()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("regbn-bench-normalize-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         print("One epoch of \(stepsPerEpoch) training steps (file order) then inference over all N = \(stepsPerEpoch)·b "
-              + "samples, float32, normalize_input and normalize_output on, official lbfgs search; \(threads) threads "
-              + "(OpenBLAS budget here); the official module runs with 1 and \(threads) torch threads and the faster "
-              + "epoch is shown. Ours: median of \(repeats) processes after a warm-up; step = median module step in "
-              + "this process. Official: one run per thread count, step = median of its steps.")
+              + "samples, float32, normalize_input and normalize_output on, official lbfgs search. Each row runs both "
+              + "sides on the same thread count (OpenBLAS here, torch.set_num_threads there). Ours: median of "
+              + "\(repeats) processes after a warm-up; step = median module step in this process. Official: one run, "
+              + "step = median of its steps.")
         if case let .failure(reason) = official { print(reason.description) }
         var rows: [[String]] = []
         var notes: Set<String> = []
@@ -39,33 +41,35 @@ enum NormalizeProcessBenchmark {
             let arguments = ["normalize", "--f", "\(input):/f", "--g", "\(input):/g", "--batch-size", "\(shape.batch)",
                              "--epochs", "1", "--precision", "float32", "--normalize-input", "true",
                              "--out", output, "--force", "--quiet"]
-            let process = try medianSeconds(repeats: repeats) { try ChildProcess.run(tool.path, arguments) }
-            let step = try moduleStepSeconds(shape, f: f, g: g)
-            var row = [shape.label, "\(samples)", ms(step), String(format: "%.3f", process)]
-            if case let .success(path) = official {
-                // torch's OpenMP threads spin-wait: on a busy machine one thread can beat two
-                // by 5× (measured), so the official module gets the faster of 1 and `threads`.
-                let runs = try Set([1, threads]).sorted().map { count in
-                    try OfficialRegBN.run(official: path, input: input, batch: shape.batch, epochs: 1, threads: count)
+            for threads in Set([1, budget]).sorted() {
+                let process = try medianSeconds(repeats: repeats) {
+                    try ChildProcess.run(tool.path, arguments, environment: ["OPENBLAS_NUM_THREADS": "\(threads)"])
                 }
-                guard let (timing, wall) = runs.min(by: { $0.timing.epochSeconds < $1.timing.epochSeconds }) else { continue }
-                let officialStep = median(timing.stepSeconds)
-                let epoch = timing.epochSeconds
-                row += ["\(timing.torchThreads)", ms(officialStep), String(format: "%.0f×", officialStep / step),
-                        String(format: "%.3f", epoch), String(format: "%.3f", wall), String(format: "%.1f×", epoch / process)]
-                notes.insert("official: torch \(timing.torchVersion), RegBN.py sha256 "
-                             + "\(timing.sha256) (\(timing.sha256 == OfficialRegBN.fixtureSHA256 ? "matches" : "differs from") "
-                             + "the fixtures' mogvision/RegBN@38db2fa7)")
-            } else {
-                row += ["–", "–", "–", "–", "–", "–"]
+                BLAS.threadCount = threads
+                let step = try moduleStepSeconds(shape, f: f, g: g)
+                var row = [shape.label, "\(samples)", "\(threads)", ms(step), String(format: "%.3f", process)]
+                if case let .success(path) = official {
+                    let (timing, wall) = try OfficialRegBN.run(official: path, input: input, batch: shape.batch,
+                                                               epochs: 1, threads: threads)
+                    let officialStep = median(timing.stepSeconds)
+                    row += [ms(officialStep), String(format: "%.0f×", officialStep / step),
+                            String(format: "%.3f", timing.epochSeconds), String(format: "%.3f", wall),
+                            String(format: "%.1f×", timing.epochSeconds / process)]
+                    notes.insert("official: torch \(timing.torchVersion), RegBN.py sha256 \(timing.sha256) "
+                                 + "(\(timing.sha256 == OfficialRegBN.fixtureSHA256 ? "matches" : "differs from") "
+                                 + "the fixtures' mogvision/RegBN@38db2fa7)")
+                } else {
+                    row += ["–", "–", "–", "–", "–"]
+                }
+                rows.append(row)
             }
-            rows.append(row)
         }
-        printTable(header: ["shape", "N", "our step ms", "our process s", "torch threads", "official step ms", "step ratio",
+        printTable(header: ["shape", "N", "threads", "our step ms", "our process s", "official step ms", "step ratio",
                             "official epoch s (in python)", "official process s", "epoch ratio"], rows: rows)
         notes.sorted().forEach { print($0) }
         print("step ratio = official step / our step; epoch ratio = official epoch inside python (no start-up, "
-              + "no HDF5) / our whole process (start-up and HDF5 included).")
+              + "no HDF5) / our whole process (start-up and HDF5 included). torch's OpenMP threads spin-wait, so on "
+              + "a busy machine its 1-thread row can be the faster one.")
     }
 
     private static func ms(_ seconds: Double) -> String { String(format: "%.2f", seconds * 1e3) }

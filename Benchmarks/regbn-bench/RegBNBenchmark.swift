@@ -12,21 +12,24 @@ enum RegBNBenchmark {
     static let warmUpSteps = 3
 
     static let suite = BenchmarkSuite(name: "regbn") {
-        let threads = BLAS.threadCount
-        defer { BLAS.threadCount = threads }
-        print("OpenBLAS core \(BLAS.coreName); thread budget \(threads) (OpenBLAS threads for the GEMM rate, "
-              + "worker threads for W's column shards in the step); official lbfgs solver, normalize_input/output on, "
-              + "N(0,1) batches. Medians over \(rounds) interleaved rounds of \(stepsPerRound) steps and one "
-              + "measurement of each floor part.")
+        let budget = BLAS.threadCount
+        defer { BLAS.threadCount = budget }
+        print("OpenBLAS core \(BLAS.coreName). threads = the budget of both the floor (OpenBLAS threads for the GEMM "
+              + "rate, one thread per part of W for the passes) and the step (worker threads for W's column shards; "
+              + "OpenBLAS on one thread inside the step); official lbfgs solver, normalize_input/output on, N(0,1) "
+              + "batches. Medians over \(rounds) interleaved rounds of \(stepsPerRound) steps and one measurement of "
+              + "each floor part.")
         var rows: [[String]] = []
-        for shape in RegBNShape.all {
-            rows.append(try measure(shape, Float.self, threads: threads))
-            rows.append(try measure(shape, Double.self, threads: threads))
+        for threads in Set([1, budget]).sorted() {
+            for shape in RegBNShape.all {
+                rows.append(try measure(shape, Float.self, threads: threads))
+                rows.append(try measure(shape, Double.self, threads: threads))
+            }
         }
-        printTable(header: ["shape", "dtype", "GEMM GFLOP/s", "GEMM ms", "SVD ms", "W MB", "W GB/s", "W passes ms",
+        printTable(header: ["shape", "dtype", "threads", "GEMM GFLOP/s", "GEMM ms", "SVD ms", "W MB", "W GB/s", "W passes ms",
                             "floor ms", "step ms", "step / floor", "step CPU ms", "inference ms"], rows: rows)
         print("floor = (2·Q·k·P + 2·b·Q·P) flops at the rate of a \(StepFloor<Float>.squareSize)² GEMM + thin SVD "
-              + "of the b × Q batch (the faster of 1 and \(threads) OpenBLAS threads) + a read and a read-write "
+              + "of the b × Q batch (the faster of 1 and `threads` OpenBLAS threads) + a read and a read-write "
               + "pass over a Q × P array (W GB/s = bytes of W / read-pass time). step CPU = process CPU time "
               + "per step, all threads.")
     }
@@ -75,7 +78,7 @@ enum RegBNBenchmark {
         let gemmSeconds = floor.gemmFlops / rate
         let floorSeconds = gemmSeconds + median(svd) + median(passes)
         func ms(_ s: Double) -> String { String(format: "%.3f", s * 1e3) }
-        return [shape.label, "\(T.self)", String(format: "%.0f", rate / 1e9), ms(gemmSeconds), ms(median(svd)),
+        return [shape.label, "\(T.self)", "\(threads)", String(format: "%.0f", rate / 1e9), ms(gemmSeconds), ms(median(svd)),
                 String(format: "%.1f", floor.wBytes / 1e6), String(format: "%.0f", floor.wBytes / median(read) / 1e9),
                 ms(median(passes)), ms(floorSeconds), ms(median(steps)),
                 String(format: "%.2f", median(steps) / floorSeconds), ms(median(cpu)), ms(inference)]
