@@ -78,8 +78,12 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         // so a thrown error leaves the module as it was.
         var (nextNormF, nextNormG) = (normF, normG)
         let normalizedF = nextNormF.normalizeTraining(f)
+        let normalizedG = nextNormG.normalizeTraining(g)
+        // A LayerNorm input normalisation of g is bit for bit the output LayerNorm of g.
+        let gOut = configuration.normalizeOutput && nextNormG == .layerNorm(eps: configuration.layerNormEps)
+            ? normalizedG : nil
         let svd: ThinSVD<T>
-        do { svd = try thinSVD(nextNormG.normalizeTraining(g)) } catch { throw RegBNError.decompositionFailed("\(error)") }
+        do { svd = try thinSVD(consume normalizedG) } catch { throw RegBNError.decompositionFailed("\(error)") }
         let spectrum = StepSpectrum(raw: svd.s, thresholded: threshold(svd.s))
         let objective = spectrum.objective
 
@@ -109,9 +113,9 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         lambdaHistory.append(appended, keep: stepsPerEpoch)
 
         // Training output: raw f minus raw g through this batch's W_hat (quirks 4 and 6).
-        let (fOut, gOut) = normalizedOutputs(residual: factors.residual(f, minusProjectionOf: g), g: g)
+        let outputs = normalizedOutputs(residual: factors.residual(f, minusProjectionOf: g), g: g, normalizedG: gOut)
         return TrainingStepResult(
-            f: fOut, g: gOut, returnedInputs: false, epoch: epoch, lambdaSource: source, lambda: lambda,
+            f: outputs.f, g: outputs.g, returnedInputs: false, epoch: epoch, lambdaSource: source, lambda: lambda,
             lambdaAppended: appended, fallback: lambda == 0, historyCountBefore: countBefore,
             historyMedianBefore: medianBefore, spectrum: spectrum, objectiveAtLambda: objectiveAtLambda, update: update,
             factors: factors, wFrobeniusAfter: update.wFrobeniusAfter)
@@ -147,11 +151,14 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         return s.map { $0 > threshold ? $0 : floor }
     }
 
-    /// The residual `f − g·W` and g, LayerNormed when `normalizeOutput`.
-    private func normalizedOutputs(residual: consuming Matrix<T>, g: Matrix<T>) -> (Matrix<T>, Matrix<T>) {
+    /// The residual `f − g·W` and g, LayerNormed when `normalizeOutput`; `normalizedG`,
+    /// when given, is g's LayerNorm already computed.
+    private func normalizedOutputs(residual: consuming Matrix<T>, g: Matrix<T>,
+                                   normalizedG: Matrix<T>? = nil) -> (f: Matrix<T>, g: Matrix<T>) {
         guard configuration.normalizeOutput else { return (residual, g) }
-        var gOut = g
         layerNormRows(&residual, eps: configuration.layerNormEps)
+        if let normalizedG { return (residual, normalizedG) }
+        var gOut = g
         layerNormRows(&gOut, eps: configuration.layerNormEps)
         return (residual, gOut)
     }
