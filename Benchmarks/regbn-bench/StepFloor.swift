@@ -46,10 +46,13 @@ struct StepFloor<T: LinalgScalar> {
 
     var squareGEMMFlops: Double { 2 * Double(Self.squareSize * Self.squareSize * Self.squareSize) }
 
-    /// The faster of the thin SVD on one OpenBLAS thread and on `threads`.
+    /// The faster of the thin SVD on one OpenBLAS thread and on `threads`, each timed
+    /// right after an untimed call, as warm as the step's SVD (whose batch it has just
+    /// normalised).
     func svdSeconds() -> Double {
         Set([1, threads]).map { count in
             BLAS.threadCount = count
+            _ = try? thinSVD(gBatch)
             return seconds { _ = try? thinSVD(gBatch) }
         }.min() ?? .nan
     }
