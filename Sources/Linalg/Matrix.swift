@@ -91,6 +91,14 @@ public struct Matrix<Scalar: LinalgScalar>: Sendable, Equatable {
         }
     }
 
+    /// Makes this a `rows × columns` buffer: unchanged when it has that shape already (a
+    /// buffer reused from call to call allocates nothing; its contents are whatever it
+    /// held), a new zero matrix otherwise.
+    @inlinable
+    public mutating func ensureShape(rows: Int, columns: Int) {
+        if self.rows != rows || self.columns != columns { self = Matrix(rows: rows, columns: columns) }
+    }
+
     /// Element-wise conversion between precisions (Float ↔ Double).
     @inlinable
     public func converted<T: LinalgScalar>(to: T.Type = T.self) -> Matrix<T> {

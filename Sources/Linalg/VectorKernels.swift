@@ -115,20 +115,21 @@ private func runMoment<T: LinalgScalar>(_ x0: UnsafePointer<T>, _ length: Int, c
     return total
 }
 
-/// `(x − center)·scale` in place on `length` elements from `x0`, through Double.
+/// `y = (x − center)·scale` on `length` elements, through Double (`y` may be `x`).
 @inline(__always)
-private func runStandardize<T: LinalgScalar>(_ x0: UnsafeMutablePointer<T>, _ length: Int, center: Double, scale: Double) {
-    let raw = UnsafeMutableRawPointer(x0)
+private func runStandardize<T: LinalgScalar>(_ x0: UnsafePointer<T>, into y0: UnsafeMutablePointer<T>, _ length: Int,
+                                             center: Double, scale: Double) {
+    let source = UnsafeRawPointer(x0), target = UnsafeMutableRawPointer(y0)
     let width = MemoryLayout<T>.stride
     let centerLanes = SIMD8<Double>(repeating: center), scaleLanes = SIMD8<Double>(repeating: scale)
     var i = 0
     while i + 8 <= length {
-        let wide = SIMD8<Double>(raw.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self))
-        raw.storeBytes(of: SIMD8<T>((wide - centerLanes) * scaleLanes), toByteOffset: i * width, as: SIMD8<T>.self)
+        let wide = SIMD8<Double>(source.loadUnaligned(fromByteOffset: i * width, as: SIMD8<T>.self))
+        target.storeBytes(of: SIMD8<T>((wide - centerLanes) * scaleLanes), toByteOffset: i * width, as: SIMD8<T>.self)
         i += 8
     }
     while i < length {
-        x0[i] = T((Double(x0[i]) - center) * scale)
+        y0[i] = T((Double(x0[i]) - center) * scale)
         i += 1
     }
 }
@@ -243,10 +244,31 @@ public func blend<T: LinalgScalar>(_ y: inout [T], _ range: Range<Int>, keep: T,
 public func standardize<T: LinalgScalar>(_ x: inout [T], _ runs: StridedRuns, center: Double, scale: Double) {
     precondition(runs.end <= x.count, "standardize: runs up to \(runs.end) of \(x.count) elements")
     x.withUnsafeMutableBufferPointer { p in
-        guard let base = p.baseAddress else { return }
-        for run in 0..<runs.count {
-            runStandardize(base + runs.start + run * runs.stride, runs.length, center: center, scale: scale)
+        guard let x0 = p.baseAddress else { return }
+        standardizeRuns(UnsafePointer(x0), into: x0, runs, center: center, scale: scale)
+    }
+}
+
+/// `y[runs] = (x[runs] − center)·scale` (see the in-place version), x left as it is: no copy
+/// of x first. `y` has x's length; its elements outside `runs` are left as they were.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+public func standardize<T: LinalgScalar>(_ x: [T], into y: inout [T], _ runs: StridedRuns, center: Double, scale: Double) {
+    precondition(runs.end <= x.count && y.count == x.count, "standardize: runs up to \(runs.end) of \(x.count) into \(y.count)")
+    x.withUnsafeBufferPointer { px in
+        y.withUnsafeMutableBufferPointer { py in
+            guard let x0 = px.baseAddress, let y0 = py.baseAddress else { return }
+            standardizeRuns(x0, into: y0, runs, center: center, scale: scale)
         }
+    }
+}
+
+@inline(__always)
+private func standardizeRuns<T: LinalgScalar>(_ x0: UnsafePointer<T>, into y0: UnsafeMutablePointer<T>, _ runs: StridedRuns,
+                                              center: Double, scale: Double) {
+    for run in 0..<runs.count {
+        let offset = runs.start + run * runs.stride
+        runStandardize(x0 + offset, into: y0 + offset, runs.length, center: center, scale: scale)
     }
 }
 
@@ -257,16 +279,37 @@ public func standardize<T: LinalgScalar>(_ x: inout [T], _ runs: StridedRuns, ce
 @_specialize(where T == Double)
 public func standardizeEachRun<T: LinalgScalar>(_ x: inout [T], _ runs: StridedRuns, epsilon: Double) {
     precondition(runs.end <= x.count, "standardizeEachRun: runs up to \(runs.end) of \(x.count) elements")
-    guard runs.length > 0 else { return }
     x.withUnsafeMutableBufferPointer { p in
-        guard let base = p.baseAddress else { return }
-        let n = Double(runs.length)
-        for run in 0..<runs.count {
-            let x0 = base + runs.start + run * runs.stride
-            let mean = runMoment(x0, runs.length, center: 0, squared: false) / n
-            let squares = runMoment(x0, runs.length, center: mean, squared: true)
-            runStandardize(x0, runs.length, center: mean, scale: 1 / (squares / n + epsilon).squareRoot())
+        guard let x0 = p.baseAddress else { return }
+        standardizeEachRun(UnsafePointer(x0), into: x0, runs, epsilon: epsilon)
+    }
+}
+
+/// The same from `x` into `y` (x's length; elements outside `runs` left as they were).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+public func standardizeEachRun<T: LinalgScalar>(_ x: [T], into y: inout [T], _ runs: StridedRuns, epsilon: Double) {
+    precondition(runs.end <= x.count && y.count == x.count,
+                 "standardizeEachRun: runs up to \(runs.end) of \(x.count) into \(y.count)")
+    x.withUnsafeBufferPointer { px in
+        y.withUnsafeMutableBufferPointer { py in
+            guard let x0 = px.baseAddress, let y0 = py.baseAddress else { return }
+            standardizeEachRun(x0, into: y0, runs, epsilon: epsilon)
         }
+    }
+}
+
+@inline(__always)
+private func standardizeEachRun<T: LinalgScalar>(_ x0: UnsafePointer<T>, into y0: UnsafeMutablePointer<T>,
+                                                 _ runs: StridedRuns, epsilon: Double) {
+    guard runs.length > 0 else { return }
+    let n = Double(runs.length)
+    for run in 0..<runs.count {
+        let offset = runs.start + run * runs.stride
+        let mean = runMoment(x0 + offset, runs.length, center: 0, squared: false) / n
+        let squares = runMoment(x0 + offset, runs.length, center: mean, squared: true)
+        runStandardize(x0 + offset, into: y0 + offset, runs.length, center: mean,
+                       scale: 1 / (squares / n + epsilon).squareRoot())
     }
 }
 

@@ -29,9 +29,14 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
     public private(set) var normG: InputNormalizer<T>
     public private(set) var projection: RunningProjection<T>
     public private(set) var lambdaHistory = LambdaHistory()
+    /// Buffers one training step fills and the next reuses. Allocating them afresh cost
+    /// page faults on every step: glibc hands freed memory above 128 KiB back to the
+    /// system and the next step touches it anew (NOTES.md: fresh pages are slow here).
+    private var scratch = StepScratch<T>()
 
     public init(configuration: RegBNConfiguration) throws {
         try configuration.validate()
+        MemoryPolicy.keepFreedMemory()
         self.configuration = configuration
         normF = InputNormalizer(kind: configuration.fInputNormalization, channels: configuration.fChannels,
                                 configuration: configuration)
@@ -77,7 +82,10 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         // Normalisers run on copies that replace the state only once the step succeeded,
         // so a thrown error leaves the module as it was.
         var (nextNormF, nextNormG) = (normF, normG)
-        let normalizedF = nextNormF.normalizeTraining(f)
+        // Scratch shared with a copy of this module is replaced, never written.
+        if !isKnownUniquelyReferenced(&scratch) { scratch = StepScratch() }
+        nextNormF.normalizeTraining(f, into: &scratch.normalizedF)
+        let normalizedF = scratch.normalizedF
         let normalizedG = nextNormG.normalizeTraining(g)
         // A LayerNorm input normalisation of g is bit for bit the output LayerNorm of g.
         let gOut = configuration.normalizeOutput && nextNormG == .layerNorm(eps: configuration.layerNormEps)
@@ -195,4 +203,12 @@ func nonFiniteScan<T: LinalgScalar>(_ values: [T]) -> (hasNaN: Bool, firstInfini
         if values[i].isNaN { hasNaN = true } else if firstInfinity == nil { firstInfinity = i }
     }
     return (hasNaN, firstInfinity)
+}
+
+/// Buffers a training step reuses (scratch, never state). Only a module that holds the
+/// sole reference writes them (`isKnownUniquelyReferenced` before each step), so a copy
+/// of the module never sees another's scratch change.
+final class StepScratch<T: LinalgScalar>: @unchecked Sendable {
+    /// The normalised f batch, read only by the step that writes it.
+    var normalizedF = Matrix<T>(rows: 0, columns: 0)
 }

@@ -86,3 +86,27 @@ func blendRoundsEachProductThenTheSum(count: Int) {
         }
     }
 }
+
+@Test func outOfPlaceStandardisationEqualsInPlace() {
+    let x = (0..<40).map { Float(($0 * 7) % 17) / 3 - 2 }
+    let runs = StridedRuns(start: 2, length: 9, stride: 12, count: 3)
+    var inPlace = x
+    standardize(&inPlace, runs, center: 0.5, scale: 1.5)
+    var out = [Float](repeating: 42, count: 40)
+    standardize(x, into: &out, runs, center: 0.5, scale: 1.5)
+    let members = Set((0..<3).flatMap { run in (2 + run * 12)..<(11 + run * 12) })
+    for i in 0..<40 { #expect(out[i] == (members.contains(i) ? inPlace[i] : 42)) }
+    var rows = x
+    standardizeEachRun(&rows, runs, epsilon: 1e-5)
+    var rowsOut = x
+    standardizeEachRun(x, into: &rowsOut, runs, epsilon: 1e-5)
+    #expect(rowsOut == rows)
+}
+
+@Test func ensureShapeKeepsAMatchingBuffer() {
+    var m = Matrix<Double>(rows: 2, columns: 3, storage: [1, 2, 3, 4, 5, 6])
+    m.ensureShape(rows: 2, columns: 3)
+    #expect(m.storage == [1, 2, 3, 4, 5, 6])
+    m.ensureShape(rows: 3, columns: 1)
+    #expect(m.rows == 3 && m.columns == 1 && m.storage == [0, 0, 0])
+}

@@ -86,3 +86,18 @@ private let config = RegBNConfiguration(fChannels: 6, gChannels: 4, normalizeInp
     // The official search stops anywhere below 0.5; the root solver is never worse.
     #expect(try objective.value(at: root.lambda) <= objective.value(at: lambda))
 }
+
+@Test func copiesOfAModuleStepIndependently() throws {
+    // The step's scratch buffers are shared by copies until one of them steps.
+    let data = batches(seed: 31)
+    var original = try RegBNModule<Double>(configuration: config)
+    _ = try original.trainingStep(f: data[0].f, g: data[0].g, epoch: 0, stepsPerEpoch: 3)
+    var copy = original
+    var reference = original
+    let fromOriginal = try original.trainingStep(f: data[1].f, g: data[1].g, epoch: 0, stepsPerEpoch: 3)
+    let fromCopy = try copy.trainingStep(f: data[2].f, g: data[2].g, epoch: 0, stepsPerEpoch: 3)
+    let fromReference = try reference.trainingStep(f: data[2].f, g: data[2].g, epoch: 0, stepsPerEpoch: 3)
+    #expect(fromCopy.f == fromReference.f && fromCopy.g == fromReference.g)
+    #expect(copy.projection == reference.projection)
+    #expect(fromOriginal.f != fromCopy.f)
+}
