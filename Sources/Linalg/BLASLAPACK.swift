@@ -7,7 +7,7 @@ import Synchronization
 
 /// A floating-point type with BLAS/LAPACK kernels (Float → s*, Double → d*).
 /// The underscored requirements are implementation details of this module.
-public protocol LinalgScalar: BinaryFloatingPoint, SIMDScalar, Sendable, LosslessStringConvertible
+public protocol LinalgScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable, LosslessStringConvertible
 where Self.RawSignificand: FixedWidthInteger {
     /// `c[cOffset...] ← alpha·op(a[aOffset...])·op(b[bOffset...]) + beta·c[cOffset...]`, row-major,
     /// each operand read through its leading dimension (a block of a larger matrix needs no copy).
