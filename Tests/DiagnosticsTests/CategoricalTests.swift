@@ -66,8 +66,8 @@ func oneHotLinearCKA() throws {
         return out
     }
     let (zc, yc) = (centred(z), centred(y))
-    let definition = matmul(zc, yc, transposeA: true).frobeniusNorm * matmul(zc, yc, transposeA: true).frobeniusNorm
-        / (matmul(zc, zc, transposeA: true).frobeniusNorm * matmul(yc, yc, transposeA: true).frobeniusNorm)
+    let definition = frobeniusNorm(matmul(zc, yc, transposeA: true)) * frobeniusNorm(matmul(zc, yc, transposeA: true))
+        / (frobeniusNorm(matmul(zc, zc, transposeA: true)) * frobeniusNorm(matmul(yc, yc, transposeA: true)))
     let cka = try LinearCKA()(.categorical(CategoricalLabels(classes)), .continuous(y))
     #expect(close(cka.cka, definition, 1e-13))
 

@@ -31,10 +31,19 @@ public struct LambdaStability: Sendable, Equatable {
         return root == 0 ? .infinity : abs(official - root) / abs(root)
     }
 
-    public var flags: [SpectrumFlag] {
-        var flags: [SpectrumFlag] = []
+    public var flags: [LambdaFlag] {
+        var flags: [LambdaFlag] = []
         if fallback { flags.append(.lambdaFallback) }
         if relativeGap > gapThreshold { flags.append(.lambdaUnstable) }
         return flags
     }
+}
+
+/// Warnings about one training step's λ, in report order (batches.csv `flags`, after
+/// the spectrum's own flags).
+public enum LambdaFlag: String, Sendable, CaseIterable {
+    /// The λ search failed and the λ = 0 pseudo-inverse was used.
+    case lambdaFallback = "lambda-fallback"
+    /// The official λ and the exact root of the same objective differ by more than the threshold.
+    case lambdaUnstable = "lambda-unstable"
 }
