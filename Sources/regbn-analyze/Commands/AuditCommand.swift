@@ -80,17 +80,25 @@ struct AuditCommand {
         let nullNote = "null control: the second operand's samples shuffled (seed \(diagnostics.seed))"
 
         let suite = DependenceSuite(settings: diagnostics)
-        var analyses: [PairAnalysis] = []
-        try context.clock.time("diagnostics") {
-            var fg = PairAnalysis(x: fRaw, y: gOperand, strataCondition: strata?.condition)
-            for (stage, operand, note) in fStages {
-                progress.note("dependence statistics (\(stage.rawValue))…")
-                fg.add(stage, try suite.measure(operand, gOperand, strata: strataLabels, stage: stage), note: note)
+        var clock = context.clock
+        /// One stage of one pair, timed on its own in run.json.
+        func measure(_ pair: inout PairAnalysis, _ stage: Stage, _ x: MeasuredOperand, _ y: MeasuredOperand,
+                     strata: CategoricalLabels?, note: String?) throws {
+            progress.note("dependence statistics, \(pair.pair) \(stage.rawValue)…")
+            let report = try clock.time("diagnostics \(pair.pair) \(stage.rawValue)") {
+                stage == .null ? try suite.null(x, y, strata: strata)
+                               : try suite.measure(x, y, strata: strata, stage: stage)
             }
-            progress.note("null control (shuffled pairs)…")
-            fg.add(.null, try suite.null(fRaw, gOperand, strata: strataLabels), note: nullNote)
-            analyses.append(fg)
-            guard let confounder, let confounderSettings = options.confounder else { return }
+            pair.add(stage, report, note: note)
+        }
+        var analyses: [PairAnalysis] = []
+        var fg = PairAnalysis(x: fRaw, y: gOperand, strataCondition: strata?.condition)
+        for (stage, operand, note) in fStages {
+            try measure(&fg, stage, operand, gOperand, strata: strataLabels, note: note)
+        }
+        try measure(&fg, .null, fRaw, gOperand, strata: strataLabels, note: nullNote)
+        analyses.append(fg)
+        if let confounder, let confounderSettings = options.confounder {
             let name = "--confounder \(confounder.argument)"
             let rows = pass.labels[0]
             let c: MeasuredOperand
@@ -100,18 +108,16 @@ struct AuditCommand {
                 c = try .continuous(rows.matrix, channels: confounder.channels, role: "confounder", name: name)
                 if let hint = AuditWarnings.confounderHint(rows.matrix, name: name) { context.warnings.add(hint) }
             }
-            progress.note("confounder pairs…")
             var fc = PairAnalysis(x: fRaw, y: c, strataCondition: nil)
-            for (stage, operand, note) in fStages {
-                fc.add(stage, try suite.measure(operand, c, strata: nil, stage: stage), note: note)
-            }
-            fc.add(.null, try suite.null(fRaw, c, strata: nil), note: nullNote)
+            for (stage, operand, note) in fStages { try measure(&fc, stage, operand, c, strata: nil, note: note) }
+            try measure(&fc, .null, fRaw, c, strata: nil, note: nullNote)
             // RegBN, like the baselines, leaves g as it is: g~confounder has a raw stage only.
             var gc = PairAnalysis(x: gOperand, y: c, strataCondition: nil)
-            gc.add(.raw, try suite.measure(gOperand, c, strata: nil, stage: .raw))
-            gc.add(.null, try suite.null(gOperand, c, strata: nil), note: nullNote)
+            try measure(&gc, .raw, gOperand, c, strata: nil, note: nil)
+            try measure(&gc, .null, gOperand, c, strata: nil, note: nullNote)
             analyses += [fc, gc]
         }
+        context.clock = clock
         let channels = try context.clock.time("channels") {
             try [("f", f, pass.f), ("g", g, pass.g)].map { name, input, rows in
                 (name, try ChannelValidation(batchSize: settings.batchSize, precision: settings.precision)(
