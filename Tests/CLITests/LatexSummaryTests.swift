@@ -105,3 +105,16 @@ import Testing
         #expect(!log.contains("Overfull"), "the table is wider than the text:\n\(log.suffix(2000))")
     }
 }
+
+extension LatexSummaryTests {
+    /// Rows arrive stage by stage (as summary.csv lists them); a table lists
+    /// each measure once, its stages under it in report order.
+    @Test func measuresHeadTheirStagesOnce() {
+        let rows = [Self.row("hsic_b", .raw, 0.3), Self.row("hsic_u", .raw, 0.2), Self.row("hsic_b", .null, 0.01),
+                    Self.row("hsic_u", .null, 0.001), Self.row("hsic_b", .regbn, 0.1)]
+        let tex = LatexSummary.render(rows)
+        #expect(tex.components(separatedBy: "{\\textit{HSIC$_b$}}").count == 2)
+        #expect(tex.contains("{\\textit{HSIC$_b$}} \\\\\n    raw & $0.3$ & -- & -- & -- \\\\\n    RegBN & $0.1$ & -- & -- & -- \\\\\n"
+                             + "    null & $0.01$ &"))
+    }
+}

@@ -51,6 +51,9 @@ enum LatexSummary {
                 lines[at].permutation = row.pValue
             }
         }
+        // Rows come stage by stage; the table groups them measure by measure, stages in report order.
+        let measures = lines.map(\.measure).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        lines.sort { (measures.firstIndex(of: $0.measure)!, $0.stage) < (measures.firstIndex(of: $1.measure)!, $1.stage) }
         var text = """
             \\begin{table}[t]
               \\centering
