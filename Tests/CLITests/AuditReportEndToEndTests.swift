@@ -1,4 +1,5 @@
 import Foundation
+import HDF5IO
 import Testing
 import TestSupport
 @testable import regbn_analyze
@@ -146,6 +147,27 @@ import TestSupport
         #expect(configuration?["g_categorical"] as? Bool == true)
         let inputs = try #require(manifest["inputs"] as? [[String: Any]])
         #expect(inputs.map { $0["shape"] as? [Int] } == [[120, 2, 2, 2], [120, 3]])
+    }
+
+    /// normalize sees the same one-hot g: /g holds [N, classes], and the config says so.
+    @Test func normalizeRegressesOnTheOneHotCodeOfCategoricalG() throws {
+        let directory = try TestPaths.temporaryDirectory("normalize-g-categorical")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = try ConfoundedPair(in: directory)
+        let out = directory.appendingPathComponent("out.h5").path
+        let run = try ToolRunner.run([
+            "normalize", "--f", data.dataset("f"), "--g", data.dataset("labels"), "--g-categorical",
+            "--batch-size", "20", "--epochs", "1", "--out", out, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let file = try HDF5File.open(out)
+        #expect(try file.readArray("/g", as: Double.self).shape == [120, 3])
+        #expect(try file.readArray("/f", as: Double.self).shape == [120, 2, 2, 2])
+        #expect(try file.readArray("/W", as: Double.self).shape == [3, 8])
+        let refused = try ToolRunner.run([
+            "normalize", "--f", data.dataset("f"), "--g", data.dataset("not_labels"), "--g-categorical",
+            "--batch-size", "20", "--epochs", "1", "--out", out + ".2", "--quiet"])
+        #expect(refused.status == 3 && refused.stderr.contains("--g \(data.dataset("not_labels"))")
+                && refused.stderr.contains("at sample 7"), "\(refused.stderr)")
     }
 
     @Test func olsWithoutRidgeOnAWideGSaysWhyEveryValueIsUndefined() throws {

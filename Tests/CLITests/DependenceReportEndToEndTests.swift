@@ -113,6 +113,30 @@ import TestSupport
         #expect(Set(with.summary.column("stage")) == ["raw", "null"])
     }
 
+    /// Three samples: the U-statistics (4 samples) and the gamma test (6) are
+    /// `nan` rows with their reason and a warning; everything else is computed.
+    @Test func measuresTooSmallForTheSampleAreNanRowsWithAWarning() throws {
+        let directory = try TestPaths.temporaryDirectory("dependence-tiny")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = try ConfoundedPair(in: directory, samples: 3)
+        let r = try Self.dependence(data.dataset("f"), data.dataset("g"), [], in: directory)
+        for measure in ["hsic_u", "dcor_u2"] {
+            for stage in ["raw", "null"] {
+                let row = try #require(r.summary.rows(["stage": stage, "measure": measure]).first)
+                #expect(row["value"] == "nan" && row["settings"]?.contains("needs at least 4 samples (n = 3)") == true)
+            }
+        }
+        let gamma = try #require(r.summary.rows(["stage": "raw", "measure": "hsic_b", "p_method": "gamma"]).first)
+        #expect(gamma["p_value"] == "nan" && Double(gamma["value"] ?? "")?.isFinite == true)
+        for measure in ["hsic_b", "hsic_normalized", "cka_linear", "dcor", "crosscorr_mean_abs"] {
+            let row = try #require(r.summary.rows(["stage": "raw", "measure": measure]).first)
+            #expect(Double(row["value"] ?? "")?.isFinite == true, "\(measure)")
+        }
+        let warnings = r.manifest["warnings"] as? [String] ?? []
+        #expect(warnings.contains { $0.hasPrefix("x~y raw, null: hsic_u needs at least 4 samples") }, "\(warnings)")
+        #expect(r.run.stdout.contains("Warning: x~y raw, null: dcor_u2 needs at least 4 samples"))
+    }
+
     @Test func badLabelsAndOptionsAreRefusedWithTheirName() throws {
         let directory = try TestPaths.temporaryDirectory("dependence-bad")
         defer { try? FileManager.default.removeItem(at: directory) }
