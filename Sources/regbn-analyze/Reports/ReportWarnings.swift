@@ -24,7 +24,7 @@ struct ReportWarnings {
     mutating func add(_ warnings: [DiagnosticWarning], pair: String, stage: Stage, roles: (x: String, y: String)) {
         let naming = roles == ("x", "y") ? "" : " (x = \(roles.x), y = \(roles.y))"
         for warning in warnings {
-            let message = warning.message + naming
+            let message = Self.sentence(warning.message) + naming
             if let index = entries.firstIndex(where: { $0.message == message && $0.scopes.first?.hasPrefix(pair) == true }) {
                 entries[index].scopes.append(stage.rawValue)
             } else {
@@ -43,6 +43,14 @@ struct ReportWarnings {
                 add("\(analysis.pair) \(difference.stage.rawValue): \(failure)")
             }
         }
+    }
+
+    /// The library's message as a sentence: a leading English word is
+    /// capitalised, an identifier (`hsic_u`, `x`) is left as it is.
+    static func sentence(_ message: String) -> String {
+        let word = message.prefix { $0 != " " }
+        guard word.count > 1, word.allSatisfy({ $0.isLowercase || $0 == "-" }) else { return message }
+        return message.prefix(1).uppercased() + message.dropFirst()
     }
 
     /// The subsample's used/total, when it is not every sample.
