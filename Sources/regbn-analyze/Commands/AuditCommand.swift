@@ -64,60 +64,32 @@ struct AuditCommand {
         let gOperand = try g.categoricalLabels.map {
             MeasuredOperand.categorical(subsample.apply($0), role: "g", name: gName)
         } ?? .continuous(pass.g.matrix, channels: g.channels, role: "g", name: gName)
-        var fStages: [(stage: Stage, operand: MeasuredOperand, note: String?)] = [
-            (.raw, fRaw, nil),
-            (.regbn, try .continuous(regbnF.matrix, channels: f.channels, role: "f", name: "RegBN output of \(fName)"),
-             "f after RegBN's inference pass (running W)"),
+        let rawF = StagedOperand(stage: .raw, operand: fRaw, note: nil)
+        var fStages = [
+            StagedOperand(stage: .regbn, operand: try .continuous(regbnF.matrix, channels: f.channels, role: "f",
+                                                                  name: "RegBN output of \(fName)"),
+                          note: "f after RegBN's inference pass (running W)"),
         ]
-        let baselineOutputs = try pass.baselines?.outputs(f: pass.f.matrix, g: pass.g.matrix) ?? []
-        for output in baselineOutputs {
-            fStages.append((output.stage, try .continuous(output.f, channels: f.channels, role: "f",
-                                                          name: "\(output.stage.rawValue) output of \(fName)"),
-                            output.settings))
+        for output in try pass.baselines?.outputs(f: pass.f.matrix, g: pass.g.matrix) ?? [] {
+            fStages.append(StagedOperand(
+                stage: output.stage, operand: try .continuous(output.f, channels: f.channels, role: "f",
+                                                              name: "\(output.stage.rawValue) output of \(fName)"),
+                note: output.settings))
             context.warnings.add(output.warnings)
         }
-        let strataLabels = try strata.map { try $0.labels(pass.labels[labelInputs.count - 1]) }
-        let nullNote = "null control: the second operand's samples shuffled (seed \(diagnostics.seed))"
 
-        let suite = DependenceSuite(settings: diagnostics)
-        var clock = context.clock
-        /// One stage of one pair, timed on its own in run.json.
-        func measure(_ pair: inout PairAnalysis, _ stage: Stage, _ x: MeasuredOperand, _ y: MeasuredOperand,
-                     strata: CategoricalLabels?, note: String?) throws {
-            progress.note("dependence statistics, \(pair.pair) \(stage.rawValue)…")
-            let report = try clock.time("diagnostics \(pair.pair) \(stage.rawValue)") {
-                stage == .null ? try suite.null(x, y, strata: strata)
-                               : try suite.measure(x, y, strata: strata, stage: stage)
-            }
-            pair.add(stage, report, note: note)
-        }
-        var analyses: [PairAnalysis] = []
-        var fg = PairAnalysis(x: fRaw, y: gOperand, strataCondition: strata?.condition)
-        for (stage, operand, note) in fStages {
-            try measure(&fg, stage, operand, gOperand, strata: strataLabels, note: note)
-        }
-        try measure(&fg, .null, fRaw, gOperand, strata: strataLabels, note: nullNote)
-        analyses.append(fg)
-        if let confounder, let confounderSettings = options.confounder {
-            let name = "--confounder \(confounder.argument)"
-            let rows = pass.labels[0]
-            let c: MeasuredOperand
-            if confounderSettings.categorical {
-                c = .categorical(try MeasuredOperand.labels(rows.matrix, name: name), role: "confounder", name: name)
-            } else {
-                c = try .continuous(rows.matrix, channels: confounder.channels, role: "confounder", name: name)
-                if let hint = AuditWarnings.confounderHint(rows.matrix, name: name) { context.warnings.add(hint) }
-            }
-            var fc = PairAnalysis(x: fRaw, y: c, strataCondition: nil)
-            for (stage, operand, note) in fStages { try measure(&fc, stage, operand, c, strata: nil, note: note) }
-            try measure(&fc, .null, fRaw, c, strata: nil, note: nullNote)
+        let measure = PairMeasurement(suite: DependenceSuite(settings: diagnostics), progress: progress)
+        var analyses = [try measure(rawF, then: fStages, against: gOperand,
+                                    strata: try strata.map { try $0.strata(pass.labels[labelInputs.count - 1]) },
+                                    clock: &context.clock)]
+        if let confounder, let settings = options.confounder {
+            let c = try confounderOperand(confounder, rows: pass.labels[0], categorical: settings.categorical,
+                                          warnings: &context.warnings)
+            analyses.append(try measure(rawF, then: fStages, against: c, strata: nil, clock: &context.clock))
             // RegBN, like the baselines, leaves g as it is: g~confounder has a raw stage only.
-            var gc = PairAnalysis(x: gOperand, y: c, strataCondition: nil)
-            try measure(&gc, .raw, gOperand, c, strata: nil, note: nil)
-            try measure(&gc, .null, gOperand, c, strata: nil, note: nullNote)
-            analyses += [fc, gc]
+            analyses.append(try measure(StagedOperand(stage: .raw, operand: gOperand, note: nil), against: c,
+                                        strata: nil, clock: &context.clock))
         }
-        context.clock = clock
         let channels = try context.clock.time("channels") {
             try [("f", f, pass.f), ("g", g, pass.g)].map { name, input, rows in
                 (name, try ChannelValidation(batchSize: settings.batchSize, precision: settings.precision)(
@@ -144,18 +116,7 @@ struct AuditCommand {
 
         let names = OperandNames.resolved([("f", options.names.x, options.f), ("g", options.names.y, options.g)]
                                               + (options.confounder.map { [("confounder", nil, $0.dataset)] } ?? []))
-        var configuration = settings.json.merging(diagnostics.json) { a, _ in a }
-        configuration["input_normalization"] = .object([
-            "f": .string(run.configuration.fInputNormalization.torchName),
-            "g": .string(run.configuration.gInputNormalization.torchName),
-        ])
-        configuration["steps_per_epoch"] = .integer(run.schedule.stepsPerEpoch)
-        configuration["spectrum"] = .string(spectrumDescription)
-        configuration["baselines"] = .array(options.baselines.map { .string($0.rawValue) })
-        configuration["ols_ridge"] = .number(options.olsRidge)
-        configuration["confounder"] = .optional(options.confounder?.dataset.description)
-        configuration["confounder_categorical"] = .bool(options.confounder?.categorical ?? false)
-        context.manifest.configuration = configuration
+        context.manifest.configuration = configuration(run, spectrum: spectrumDescription)
         context.manifest.inputs = try FeatureInput.manifestEntries([f, g] + labelInputs)
         context.manifest.names = names
         context.manifest.subsample = subsample.json
@@ -163,5 +124,33 @@ struct AuditCommand {
                            rawCrosscorr: analyses[0].report(.raw)?.crosscorr,
                            regbnCrosscorr: analyses[0].report(.regbn)?.crosscorr,
                            batches: records, channels: channels)
+    }
+
+    /// The confounder at the subsample's rows: labels, or features with a hint
+    /// when they look like labels given without `--confounder-categorical`.
+    private func confounderOperand(_ input: FeatureInput, rows: SubsampleRows, categorical: Bool,
+                                   warnings: inout ReportWarnings) throws -> MeasuredOperand {
+        let name = "--confounder \(input.argument)"
+        if categorical {
+            return .categorical(try MeasuredOperand.labels(rows.matrix, name: name), role: "confounder", name: name)
+        }
+        if let hint = AuditWarnings.confounderHint(rows.matrix, name: name) { warnings.add(hint) }
+        return try .continuous(rows.matrix, channels: input.channels, role: "confounder", name: name)
+    }
+
+    /// run.json `configuration`: every RegBN and statistics setting, and what the audit added.
+    private func configuration<T>(_ run: RegBNRun<T>, spectrum: String) -> [String: JSONValue] {
+        var configuration = options.regbn.json.merging(options.diagnostics.json) { a, _ in a }
+        configuration["input_normalization"] = .object([
+            "f": .string(run.configuration.fInputNormalization.torchName),
+            "g": .string(run.configuration.gInputNormalization.torchName),
+        ])
+        configuration["steps_per_epoch"] = .integer(run.schedule.stepsPerEpoch)
+        configuration["spectrum"] = .string(spectrum)
+        configuration["baselines"] = .array(options.baselines.map { .string($0.rawValue) })
+        configuration["ols_ridge"] = .number(options.olsRidge)
+        configuration["confounder"] = .optional(options.confounder?.dataset.description)
+        configuration["confounder_categorical"] = .bool(options.confounder?.categorical ?? false)
+        return configuration
     }
 }

@@ -30,16 +30,9 @@ struct DependenceCommand {
         }
         let xOperand = try operand(x, rows: pass.f, categorical: options.xCategorical)
         let yOperand = try operand(y, rows: pass.g, categorical: options.yCategorical)
-        let strataLabels = try strata.map { try $0.labels(pass.labels[0]) }
-        let suite = DependenceSuite(settings: diagnostics)
-        var analysis = PairAnalysis(x: xOperand, y: yOperand, strataCondition: strata?.condition)
-        try context.clock.time("diagnostics") {
-            progress.note("dependence statistics…")
-            analysis.add(.raw, try suite.measure(xOperand, yOperand, strata: strataLabels, stage: .raw))
-            progress.note("null control (shuffled pairs)…")
-            analysis.add(.null, try suite.null(xOperand, yOperand, strata: strataLabels),
-                         note: "null control: y's samples shuffled (seed \(diagnostics.seed))")
-        }
+        let measure = PairMeasurement(suite: DependenceSuite(settings: diagnostics), progress: progress)
+        let analysis = try measure(StagedOperand(stage: .raw, operand: xOperand, note: nil), against: yOperand,
+                                   strata: try strata.map { try $0.strata(pass.labels[0]) }, clock: &context.clock)
         context.warnings.add(subsample: subsample)
         context.warnings.add(analysis)
         let names = OperandNames.resolved([("x", options.names.x, options.x), ("y", options.names.y, options.y)])

@@ -24,4 +24,9 @@ struct LabelInput {
     func labels(_ rows: SubsampleRows) throws -> CategoricalLabels {
         try MeasuredOperand.labels(rows.matrix, name: name)
     }
+
+    /// The labels at the subsample's rows as strata.
+    func strata(_ rows: SubsampleRows) throws -> StrataLabels {
+        StrataLabels(labels: try labels(rows), condition: condition)
+    }
 }
