@@ -193,7 +193,10 @@ extension DemoOptions {
 
     static let spec = CommandSpec(
         .demo, abstract: "Audit the bundled Fashion-MNIST early-fusion sample and summarise it.",
-        discussion: "Reads notebooks-data/fashion_early_fusion.h5 (relative to the current directory) with batch 50.",
+        discussion: "Reads notebooks-data/fashion_early_fusion.h5 (relative to the current directory) with batch 50; "
+            + "its class labels (/labels) are the confounder and the strata, and the least-squares regress-out "
+            + "(--ols-ridge 0.01) stands beside RegBN. Prints raw, RegBN and OLS side by side, marginally and within "
+            + "class, and how to make the figures and the HTML report.",
         options: [out, epochs, OptionGroups.permutations, OptionGroups.bootstrap, OptionGroups.force, OptionGroups.quiet]
     ) { values throws(UsageError) in
         .demo(DemoOptions(out: try values(out), epochs: try values(epochs),
