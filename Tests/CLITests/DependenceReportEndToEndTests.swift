@@ -53,6 +53,11 @@ import TestSupport
         let numericHSIC = try #require(numeric.summary.rows(["stage": "raw", "measure": "hsic_normalized"]).first)
         let deltaHSIC = try #require(labels.summary.rows(["stage": "raw", "measure": "hsic_normalized"]).first)
         #expect(numericHSIC["settings"]?.contains("sigma_y=") == true)
+        // Labels are never guessed; read as numbers, they get a warning naming the flag.
+        #expect(numeric.run.stdout.contains("--y \(data.dataset("labels")) holds one integer per sample with 3 "
+                                            + "distinct values, measured as a number. If these are classes, pass "
+                                            + "--y-categorical"), "\(numeric.run.stdout)")
+        #expect(!labels.run.stdout.contains("If these are classes"))
         #expect(abs((Double(numericHSIC["value"] ?? "") ?? 0) - (Double(deltaHSIC["value"] ?? "") ?? 0)) > 1e-3)
         #expect(labels.manifest["names"] as? [String: String] == ["x": "/f", "y": "/labels"])
     }

@@ -64,6 +64,10 @@ struct AuditCommand {
         let gOperand = try g.categoricalLabels.map {
             MeasuredOperand.categorical(subsample.apply($0), role: "g", name: gName)
         } ?? .continuous(pass.g.matrix, channels: g.channels, role: "g", name: gName)
+        if !settings.gCategorical, let hint = MeasuredOperand.labelHint(pass.g.matrix, name: gName,
+                                                                        flag: "--g-categorical") {
+            context.warnings.add(hint)
+        }
         let rawF = StagedOperand(stage: .raw, operand: fRaw, note: nil)
         var fStages = [
             StagedOperand(stage: .regbn, operand: try .continuous(regbnF.matrix, channels: f.channels, role: "f",
@@ -134,7 +138,9 @@ struct AuditCommand {
         if categorical {
             return .categorical(try MeasuredOperand.labels(rows.matrix, name: name), role: "confounder", name: name)
         }
-        if let hint = AuditWarnings.confounderHint(rows.matrix, name: name) { warnings.add(hint) }
+        if let hint = MeasuredOperand.labelHint(rows.matrix, name: name, flag: "--confounder-categorical") {
+            warnings.add(hint)
+        }
         return try .continuous(rows.matrix, channels: input.channels, role: "confounder", name: name)
     }
 

@@ -24,12 +24,4 @@ enum AuditWarnings {
         }
         return warnings
     }
-
-    /// A continuous confounder that looks like class labels: say how to treat it as such.
-    static func confounderHint(_ rows: Matrix<Double>, name: String) -> String? {
-        guard let labels = CategoricalLabels.detecting(rows) else { return nil }
-        return "\(name) holds one integer per sample with \(labels.levelCount) distinct values, measured as a "
-            + "number. If these are classes, pass --confounder-categorical: as numbers, the measures depend on how "
-            + "the classes are numbered."
-    }
 }

@@ -28,8 +28,8 @@ struct DependenceCommand {
             try RawPass(f: x, g: y, labels: strata.map { [$0.input] } ?? [],
                         request: RawPass.Request(subsample: subsample, batchSize: Self.readBatch), progress: progress)
         }
-        let xOperand = try operand(x, rows: pass.f, categorical: options.xCategorical)
-        let yOperand = try operand(y, rows: pass.g, categorical: options.yCategorical)
+        let xOperand = try operand(x, rows: pass.f, categorical: options.xCategorical, warnings: &context.warnings)
+        let yOperand = try operand(y, rows: pass.g, categorical: options.yCategorical, warnings: &context.warnings)
         let measure = PairMeasurement(suite: DependenceSuite(settings: diagnostics), progress: progress)
         let analysis = try measure(StagedOperand(stage: .raw, operand: xOperand, note: nil), against: yOperand,
                                    strata: try strata.map { try $0.strata(pass.labels[0]) }, clock: &context.clock)
@@ -50,10 +50,14 @@ struct DependenceCommand {
             title: "Dependence between x (\(names["x"] ?? "x")) and y (\(names["y"] ?? "y"))")
     }
 
-    private func operand(_ input: FeatureInput, rows: SubsampleRows, categorical: Bool) throws -> MeasuredOperand {
+    private func operand(_ input: FeatureInput, rows: SubsampleRows, categorical: Bool,
+                         warnings: inout ReportWarnings) throws -> MeasuredOperand {
         let name = "--\(input.role) \(input.argument)"
         if categorical {
             return .categorical(try MeasuredOperand.labels(rows.matrix, name: name), role: input.role, name: name)
+        }
+        if let hint = MeasuredOperand.labelHint(rows.matrix, name: name, flag: "--\(input.role)-categorical") {
+            warnings.add(hint)
         }
         return try .continuous(rows.matrix, channels: input.channels, role: input.role, name: name)
     }

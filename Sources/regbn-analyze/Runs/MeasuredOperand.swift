@@ -34,6 +34,17 @@ struct MeasuredOperand {
         }
     }
 
+    /// Labels are never guessed: a dataset read as features that looks like
+    /// class labels (one integer feature, few distinct values) gets a warning
+    /// naming the flag that reads it as labels, since as numbers the measures
+    /// depend on how the classes are numbered.
+    static func labelHint(_ rows: Matrix<Double>, name: String, flag: String) -> String? {
+        guard let labels = CategoricalLabels.detecting(rows) else { return nil }
+        return "\(name) holds one integer per sample with \(labels.levelCount) distinct values, measured as a "
+            + "number. If these are classes, pass \(flag): as numbers, the measures depend on how the classes "
+            + "are numbered."
+    }
+
     /// The same operand with its samples in `order` (the null control's shuffle).
     func reordered(_ order: [Int]) -> MeasuredOperand {
         MeasuredOperand(role: role, name: name, operand: operand.selectingRows(order),
