@@ -30,8 +30,7 @@ enum App {
         case .normalize(let options):
             try NormalizeCommand(options: options, arguments: arguments).run()
         case .audit(let options):
-            let result = try AuditCommand(options: options, arguments: arguments).run()
-            try Console.out(AuditSummaryText.render(result))
+            try Console.out(try AuditCommand(options: options, arguments: arguments).run().text)
         case .dependence(let options):
             try Console.out(try DependenceCommand(options: options, arguments: arguments).run())
         case .spectrum(let options):

@@ -27,7 +27,7 @@ import TestSupport
         let run = try ToolRunner.run([
             "audit", "--f", "\(fixture):/f", "--g", "\(fixture):/g", "--batch-size", "50", "--epochs", "1",
             "--precision", "float32", "--normalize-input", "true", "--affine", "true", "--sigma-min", "1e-8",
-            "--permutations", "20", "--out", out.path, "--latex", "--quiet"])
+            "--permutations", "20", "--bootstrap", "20", "--out", out.path, "--latex", "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("Report: \(out.path)"))
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
@@ -36,10 +36,11 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["report"])
 
         let summary = try CSVDocument(String(contentsOf: out.appendingPathComponent("summary.csv"), encoding: .utf8))
-        #expect(summary.header == ["measure", "stage", "value", "p_value", "p_method", "n", "settings"])
+        #expect(summary.header == SummaryTable.header)
         func value(_ measure: String, _ stage: String, method: String? = nil) throws -> Double {
             let row = try #require(summary.rows.first {
-                $0["measure"] == measure && $0["stage"] == stage && (method == nil || $0["p_method"] == method)
+                $0["measure"] == measure && $0["stage"] == stage && $0["pair"] == "f~g" && $0["condition"] == "none"
+                    && (method == nil || $0["p_method"] == method)
             }, "\(measure) \(stage)")
             return try #require(Double(row["value"] ?? ""))
         }
@@ -95,6 +96,6 @@ import TestSupport
 
         let tex = try String(contentsOf: out.appendingPathComponent("summary.tex"), encoding: .utf8)
         #expect(tex.contains("\\begin{tabular}") && tex.contains("\\toprule") && tex.contains("\\bottomrule"))
-        #expect(tex.contains("mean $|r|$ & -- &"))
+        #expect(tex.contains("\\multicolumn{5}{l}{\\textit{mean $|r|$}} \\\\\n    raw & "))
     }
 }

@@ -113,6 +113,12 @@ import RegBN
         ErrorCase(arguments: ["spectrum", "--x", "a.h5:/g", "--batch-size", "ten", "--out", "r"], message: "The value 'ten' is invalid for '--batch-size <b>': expected an integer from 1 to 2147483647.", subcommand: .spectrum),
         ErrorCase(arguments: ["channels", "--x", "a.h5:/g", "--batch-size", "5", "--force"], message: "'--force' only applies together with '--out <dir>'.", subcommand: .channels),
         ErrorCase(arguments: ["dependence", "--x", "a.h5:/f", "--y", "a.h5:/g", "--out", "r", "--sigma-f", "1"], message: "Unknown option '--sigma-f'. Did you mean '--sigma-x'?", subcommand: .dependence),
+        ErrorCase(arguments: auditBase + ["--confounder-categorical"], message: "'--confounder-categorical' only applies together with '--confounder <file.h5:/dataset>'.", subcommand: .audit),
+        ErrorCase(arguments: auditBase + ["--baselines", "none,ols"], message: "'--baselines none' cannot be combined with other baselines.", subcommand: .audit),
+        ErrorCase(arguments: auditBase + ["--baselines", "ols,olsbatch"], message: "The value 'ols,olsbatch' is invalid for '--baselines <list>': in the comma-separated list, expected one of none, ols, ols-batch. Did you mean 'ols-batch'?", subcommand: .audit),
+        ErrorCase(arguments: auditBase + ["--confidence", "0"], message: "The value '0' is invalid for '--confidence <level>': expected a number strictly between 0 and 1.", subcommand: .audit),
+        ErrorCase(arguments: auditBase + ["--ols-ridge", "-1"], message: "The value '-1' is invalid for '--ols-ridge <r>': expected a number >= 0.", subcommand: .audit),
+        ErrorCase(arguments: ["dependence", "--x", "a.h5:/f", "--y", "a.h5:/g", "--out", "r", "--g-categorical"], message: "Unknown option '--g-categorical'. Did you mean '--x-categorical'?", subcommand: .dependence),
     ]
 
     /// Numeric options stop values that would overflow or never finish: each
@@ -122,6 +128,7 @@ import RegBN
         ErrorCase(arguments: ["audit", "--f", "a.h5:/f", "--g", "a.h5:/g", "--batch-size", "2147483648", "--epochs", "1", "--out", "r"], message: "The value '2147483648' is invalid for '--batch-size <b>': expected an integer from 1 to 2147483647.", subcommand: .audit),
         ErrorCase(arguments: auditBase + ["--permutations", "1000000000000"], message: "The value '1000000000000' is invalid for '--permutations <r>': expected an integer from 0 to 1000000.", subcommand: .audit),
         ErrorCase(arguments: auditBase + ["--permutations", "99999999999999999999999"], message: "The value '99999999999999999999999' is invalid for '--permutations <r>': expected an integer from 0 to 1000000.", subcommand: .audit),
+        ErrorCase(arguments: auditBase + ["--bootstrap", "100001"], message: "The value '100001' is invalid for '--bootstrap <r>': expected an integer from 0 to 100000.", subcommand: .audit),
         ErrorCase(arguments: auditBase + ["--max-samples", "1000001"], message: "The value '1000001' is invalid for '--max-samples <n>': expected an integer from 4 to 1000000.", subcommand: .audit),
         ErrorCase(arguments: auditBase + ["--seed", "18446744073709551616"], message: "The value '18446744073709551616' is invalid for '--seed <seed>': expected an integer from 0 to 18446744073709551615.", subcommand: .audit),
         ErrorCase(arguments: auditBase + ["--sigma-min", "1e400"], message: "The value '1e400' is invalid for '--sigma-min <x>': expected a finite number.", subcommand: .audit),
@@ -213,6 +220,32 @@ import RegBN
         }
     }
 
+    @Test func statisticsAndConfounderOptions() throws {
+        guard case .audit(let defaults) = try parse(Self.auditBase) else { Issue.record("expected audit"); return }
+        #expect(defaults.diagnostics == DiagnosticSettings())
+        #expect(defaults.diagnostics.bootstrap == 200 && defaults.diagnostics.confidence == 0.95)
+        #expect(defaults.diagnostics.subsample == .random && defaults.diagnostics.subsampleSeed == 0)
+        #expect(defaults.baselines.isEmpty && defaults.confounder == nil && defaults.olsRidge == 0)
+        #expect(defaults.names == OperandNames() && !defaults.regbn.gCategorical)
+        let given = try parse(Self.auditBase + [
+            "--bootstrap", "0", "--confidence", "0.9", "--subsample", "strided", "--subsample-seed", "3",
+            "--strata", "m.h5:/site", "--confounder", "m.h5:/age", "--confounder-categorical",
+            "--baselines", "ols-batch,ols,ols", "--ols-ridge", "0.01", "--name-f", "gray", "--g-categorical"])
+        guard case .audit(let options) = given else { Issue.record("expected audit"); return }
+        #expect(options.diagnostics.bootstrap == 0 && options.diagnostics.confidence == 0.9)
+        #expect(options.diagnostics.subsample == .strided && options.diagnostics.subsampleSeed == 3)
+        #expect(options.diagnostics.strata == DatasetArgument(file: "m.h5", path: "/site"))
+        #expect(options.confounder == ConfounderSettings(dataset: DatasetArgument(file: "m.h5", path: "/age"),
+                                                         categorical: true))
+        // Baselines in report order, once each.
+        #expect(options.baselines == [.ols, .olsBatch] && options.olsRidge == 0.01)
+        #expect(options.names == OperandNames(x: "gray", y: nil) && options.regbn.gCategorical)
+        guard case .dependence(let dependence) = try parse([
+            "dependence", "--x", "a.h5:/x", "--y", "a.h5:/y", "--out", "r", "--y-categorical", "--name-y", "class"])
+        else { Issue.record("expected dependence"); return }
+        #expect(!dependence.xCategorical && dependence.yCategorical && dependence.names.y == "class")
+    }
+
     @Test func orderIsReadAndExcludesShuffle() throws {
         let base = ["normalize", "--f", "a.h5:/f", "--g", "a.h5:/g", "--batch-size", "5", "--epochs", "1",
                     "--out", "o.h5"]
@@ -229,6 +262,9 @@ import RegBN
         case "layout": return "nhwc"
         case "precision": return "float32"
         case "solver": return "root"
+        case "level": return "0.9"
+        case "rule": return "strided"
+        case "list": return "ols,ols-batch"
         case "x": return "0.5"
         default: return option.name == "out" ? "out-dir" : "7"
         }

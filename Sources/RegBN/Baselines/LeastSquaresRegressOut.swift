@@ -60,6 +60,13 @@ public struct OLSAccumulator: Sendable {
         count += f.rows
     }
 
+    /// tr(GcᵀGc) = Σᵢ‖gᵢ − ḡ‖²; divided by `featuresG` it is the mean eigenvalue
+    /// of the normal matrix, the natural unit of a ridge that should not depend
+    /// on the scale of g.
+    public var normalMatrixTrace: Double {
+        (0..<featuresG).reduce(0) { $0 + gg.storage[$1 * featuresG + $1] }
+    }
+
     /// W from the accumulated moments.
     public func solve(ridge: Double = 0) throws -> OLSFit {
         guard count > 0 else { throw BaselineError.noSamples }

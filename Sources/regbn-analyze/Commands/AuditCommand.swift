@@ -4,79 +4,159 @@ import HDF5IO
 import Linalg
 import RegBN
 
-/// `audit`: RegBN (training emulation, inference) and every diagnostic on the
-/// raw pair and on the RegBN output, written as one report directory.
+/// `audit`: RegBN (training emulation, inference) and every dependence measure
+/// on the raw pair, on the RegBN output, on the regress-out baselines and on
+/// the null control, with the paired differences, the confounder pairs and the
+/// within-strata rows; written as one report directory.
 struct AuditCommand {
     let options: AuditOptions
     let arguments: [String]
 
-    @discardableResult
-    func run() throws -> AuditResult {
-        let report = ReportDirectory(path: options.report.directory, force: options.report.force)
-        try report.prepare()
-        switch options.regbn.precision {
-        case .float32: return try run(as: Float.self, report: report)
-        case .float64: return try run(as: Double.self, report: report)
+    func run() throws -> (outcome: AuditResult, text: String) {
+        let run = ReportRun(command: "audit", arguments: arguments, settings: options.report)
+        return try run { context in
+            switch options.regbn.precision {
+            case .float32: return try compute(as: Float.self, &context)
+            case .float64: return try compute(as: Double.self, &context)
+            }
         }
     }
 
-    private func run<T: FeatureScalar & LinalgScalar>(as: T.Type, report: ReportDirectory) throws -> AuditResult {
-        var clock = Stopwatch()
-        let progress = Progress(quiet: options.report.quiet)
-        let settings = options.regbn
-        let working = settings.precision
+    private func compute<T: FeatureScalar & LinalgScalar>(as: T.Type,
+                                                          _ context: inout ReportRun.Context) throws -> AuditResult {
+        let settings = options.regbn, diagnostics = options.diagnostics
         let f = try FeatureInput(role: "f", argument: options.f, layout: settings.layout)
-        let g = try FeatureInput(role: "g", argument: options.g, layout: settings.layout)
-        let run = try RegBNRun<T>(settings: settings, f: f, g: g)
-        let maxSamples = options.diagnostics.maxSamples
-
-        let raw = try clock.time("read_raw") {
-            try RawStage(f: f, g: g, batchSize: settings.batchSize, maxSamples: maxSamples,
-                         precision: working, progress: progress)
+        let run = try RegBNRun<T>(settings: settings, f: f,
+                                  g: try FeatureInput(role: "g", argument: options.g, layout: settings.layout))
+        let g = run.g
+        let confounder = try options.confounder.map {
+            try FeatureInput(role: "confounder", argument: $0.dataset, layout: settings.layout)
         }
-        var regbnF = StageSamples(total: f.sampleCount, maxSamples: maxSamples, featureCount: f.featureCount,
-                                  channels: f.channels)
+        let strata = try diagnostics.strata.map { try LabelInput(option: "strata", argument: $0, layout: .nchw) }
+        let labelInputs = [confounder, strata?.input].compactMap { $0 }
+        for input in labelInputs { try InputPair.requireSameSamples(f, input) }
+
+        // One read of the raw data gathers what every raw measure and baseline needs.
+        let subsample = diagnostics.subsample(total: f.sampleCount)
+        let baselines = options.baselines.isEmpty ? nil : BaselineStages(
+            wanted: options.baselines, relativeRidge: options.olsRidge, subsample: subsample, f: f, g: g)
+        let progress = context.progress
+        let pass = try context.clock.time("read_raw") {
+            try RawPass(f: f, g: g, labels: labelInputs,
+                        request: RawPass.Request(subsample: subsample, batchSize: settings.batchSize,
+                                                 spectra: settings.precision, baselines: baselines),
+                        progress: progress)
+        }
+        var regbnF = SubsampleRows(subsample, of: f)
         var records: [BatchRecord] = []
-        _ = try clock.time("regbn") {
+        _ = try context.clock.time("regbn") {
             try run.run(
                 progress: progress,
                 onStep: { step, result in
-                    records.append(BatchRecord(result, step: step, gFeatures: g.featureCount, precision: working))
+                    records.append(BatchRecord(result, step: step, gFeatures: g.featureCount,
+                                               precision: settings.precision))
                 },
-                onInference: { rows, result in try regbnF.add(result.f, rows: rows) })
+                onInference: { rows, result in regbnF.add(result.f, rows: rows) })
         }
-        let suite = DependenceSuite(settings: options.diagnostics)
-        progress.note("dependence statistics (raw)…")
-        let rawMeasure = try clock.time("diagnostics_raw") {
-            try suite.measure(stage: "raw", x: raw.f, y: raw.g, xName: "--f \(f.argument)", yName: "--g \(g.argument)")
+
+        let fName = "--f \(f.argument)", gName = "--g \(g.argument)"
+        let fRaw = try MeasuredOperand.continuous(pass.f.matrix, channels: f.channels, role: "f", name: fName)
+        let gOperand = try g.categoricalLabels.map {
+            MeasuredOperand.categorical(subsample.apply($0), role: "g", name: gName)
+        } ?? .continuous(pass.g.matrix, channels: g.channels, role: "g", name: gName)
+        if !settings.gCategorical, let hint = MeasuredOperand.labelHint(pass.g.matrix, name: gName,
+                                                                        flag: "--g-categorical") {
+            context.warnings.add(hint)
         }
-        progress.note("dependence statistics (RegBN)…")
-        let regbnMeasure = try clock.time("diagnostics_regbn") {
-            try suite.measure(stage: "regbn", x: regbnF, y: raw.g,
-                              xName: "RegBN output of --f \(f.argument)", yName: "--g \(g.argument)")
+        let rawF = StagedOperand(stage: .raw, operand: fRaw, note: nil)
+        var fStages = [
+            StagedOperand(stage: .regbn, operand: try .continuous(regbnF.matrix, channels: f.channels, role: "f",
+                                                                  name: "RegBN output of \(fName)"),
+                          note: "f after RegBN's inference pass (running W)"),
+        ]
+        for output in try pass.baselines?.outputs(f: pass.f.matrix, g: pass.g.matrix) ?? [] {
+            fStages.append(StagedOperand(
+                stage: output.stage, operand: try .continuous(output.f, channels: f.channels, role: "f",
+                                                              name: "\(output.stage.rawValue) output of \(fName)"),
+                note: output.settings))
+            context.warnings.add(output.warnings)
         }
-        let channels = try clock.time("channels") {
-            try [("f", f, raw.f), ("g", g, raw.g)].map { name, input, samples in
-                (name, try ChannelValidation(batchSize: settings.batchSize, precision: working)(
-                    samples.subsampleMatrix, channels: input.channels, spatialShape: input.spatialShape))
+
+        let measure = PairMeasurement(suite: DependenceSuite(settings: diagnostics), progress: progress)
+        var analyses = [try measure(rawF, then: fStages, against: gOperand,
+                                    strata: try strata.map { try $0.strata(pass.labels[labelInputs.count - 1]) },
+                                    clock: &context.clock)]
+        if let confounder, let settings = options.confounder {
+            let c = try confounderOperand(confounder, rows: pass.labels[0], categorical: settings.categorical,
+                                          warnings: &context.warnings)
+            analyses.append(try measure(rawF, then: fStages, against: c, strata: nil, clock: &context.clock))
+            // RegBN, like the baselines, leaves g as it is: g~confounder has a raw stage only.
+            analyses.append(try measure(StagedOperand(stage: .raw, operand: gOperand, note: nil), against: c,
+                                        strata: nil, clock: &context.clock))
+        }
+        let channels = try context.clock.time("channels") {
+            try [("f", f, pass.f), ("g", g, pass.g)].map { name, input, rows in
+                (name, try ChannelValidation(batchSize: settings.batchSize, precision: settings.precision)(
+                    rows.matrix, channels: input.channels, spatialShape: input.spatialShape))
             }
         }
-        var warnings = AuditWarnings.collect(run: run, raw: rawMeasure, regbn: regbnMeasure, records: records,
-                                             subsample: raw.f.subsample)
-        if !raw.f.subsample.isComplete {
-            warnings.append("channels.csv uses the \(raw.f.subsample.used)-sample subsample; its batches are "
-                            + "rows of that subsample, not consecutive ones.")
+
+        context.warnings.add(AuditWarnings.training(run: run, records: records))
+        context.warnings.add(subsample: subsample)
+        if !subsample.isComplete {
+            context.warnings.add("channels.csv uses the \(subsample.used)-sample subsample; its batches are rows of "
+                                 + "that subsample, not consecutive ones.")
         }
-        let result = AuditResult(raw: rawMeasure, regbn: regbnMeasure, batches: records, rawGSpectra: raw.gSpectra,
-                                 channels: channels, warnings: warnings, subsample: raw.f.subsample,
-                                 reportPath: report.target.path)
-        clock.finish()
-        let timings = clock.timings
-        try report.write { directory in
-            try AuditReport(result: result, options: options, arguments: arguments, inputs: [f, g],
-                            configuration: run.configuration, schedule: run.schedule)
-                .write(to: ReportFiles(directory: directory), timings: timings)
+        for analysis in analyses { context.warnings.add(analysis) }
+
+        let spectrumDescription = "raw: consecutive g batches of \(settings.batchSize) rows; "
+            + "regbn: normalised g batches of the training steps"
+        var rows = PairRows(analysis: analyses[0], subsample: subsample, settings: diagnostics).rows
+        rows += SpectrumRows.rows(stage: .raw, summaries: pass.gSpectra, description: spectrumDescription)
+        rows += SpectrumRows.rows(stage: .regbn, summaries: records.map(\.spectrum), description: spectrumDescription)
+        for analysis in analyses.dropFirst() {
+            rows += PairRows(analysis: analysis, subsample: subsample, settings: diagnostics).rows
         }
-        return result
+
+        let names = OperandNames.resolved([("f", options.names.x, options.f), ("g", options.names.y, options.g)]
+                                              + (options.confounder.map { [("confounder", nil, $0.dataset)] } ?? []))
+        context.manifest.configuration = configuration(run, spectrum: spectrumDescription)
+        context.manifest.inputs = try FeatureInput.manifestEntries([f, g] + labelInputs)
+        context.manifest.names = names
+        context.manifest.subsample = subsample.json
+        return AuditResult(rows: rows, analyses: analyses, names: names,
+                           rawCrosscorr: analyses[0].report(.raw)?.crosscorr,
+                           regbnCrosscorr: analyses[0].report(.regbn)?.crosscorr,
+                           batches: records, channels: channels)
+    }
+
+    /// The confounder at the subsample's rows: labels, or features with a hint
+    /// when they look like labels given without `--confounder-categorical`.
+    private func confounderOperand(_ input: FeatureInput, rows: SubsampleRows, categorical: Bool,
+                                   warnings: inout ReportWarnings) throws -> MeasuredOperand {
+        let name = "--confounder \(input.argument)"
+        if categorical {
+            return .categorical(try MeasuredOperand.labels(rows.matrix, name: name), role: "confounder", name: name)
+        }
+        if let hint = MeasuredOperand.labelHint(rows.matrix, name: name, flag: "--confounder-categorical") {
+            warnings.add(hint)
+        }
+        return try .continuous(rows.matrix, channels: input.channels, role: "confounder", name: name)
+    }
+
+    /// run.json `configuration`: every RegBN and statistics setting, and what the audit added.
+    private func configuration<T>(_ run: RegBNRun<T>, spectrum: String) -> [String: JSONValue] {
+        var configuration = options.regbn.json.merging(options.diagnostics.json) { a, _ in a }
+        configuration["input_normalization"] = .object([
+            "f": .string(run.configuration.fInputNormalization.torchName),
+            "g": .string(run.configuration.gInputNormalization.torchName),
+        ])
+        configuration["steps_per_epoch"] = .integer(run.schedule.stepsPerEpoch)
+        configuration["spectrum"] = .string(spectrum)
+        configuration["baselines"] = .array(options.baselines.map { .string($0.rawValue) })
+        configuration["ols_ridge"] = .number(options.olsRidge)
+        configuration["confounder"] = .optional(options.confounder?.dataset.description)
+        configuration["confounder_categorical"] = .bool(options.confounder?.categorical ?? false)
+        return configuration
     }
 }

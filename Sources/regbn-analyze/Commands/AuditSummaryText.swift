@@ -1,31 +1,22 @@
 import Diagnostics
 import Foundation
 
-/// The short human summary printed after `audit` and `demo`.
+/// The human summary printed after `audit` and `demo`: the comparison of
+/// every pair's stages, then RegBN's λ and spectrum flags and the channel
+/// verdicts.
 enum AuditSummaryText {
     static func render(_ r: AuditResult) -> String {
-        var text = "Dependence between f and g (n = \(r.raw.hsic.subsample.used)):\n"
-        let rows: [(String, (StageMeasurement) -> String)] = [
-            ("HSIC (normalised)", { fmt($0.hsic.normalized) + pText($0.hsic.gamma.pValue, "gamma") }),
-            ("HSIC p (permutation)", { $0.hsic.permutation.map { pText($0.pValue, "R=\($0.permutations)") } ?? " -" }),
-            ("linear CKA", { fmt($0.linear.cka) }),
-            ("distance correlation", { fmt($0.dcor.distanceCorrelation)
-                + ($0.dcor.permutation.map { pText($0.pValue, "R=\($0.permutations)") } ?? "") }),
-            ("channel mean |r|", { fmt($0.crosscorr.meanAbs) }),
-        ]
-        text += "  " + "".padding(toLength: 22, withPad: " ", startingAt: 0)
-            + "raw".padding(toLength: 30, withPad: " ", startingAt: 0) + "RegBN\n"
-        for (label, value) in rows {
-            text += "  " + label.padding(toLength: 22, withPad: " ", startingAt: 0)
-                + value(r.raw).padding(toLength: 30, withPad: " ", startingAt: 0) + value(r.regbn) + "\n"
+        var text = ""
+        for analysis in r.analyses {
+            let roles = [analysis.x, analysis.y].map { role in r.names[role].map { "\(role) (\($0))" } ?? role }
+            text += ComparisonText(rows: r.rows, pair: analysis.pair,
+                                   title: "Dependence between \(roles[0]) and \(roles[1])").text
         }
         text += lambdaLine(r.batches) + "\n"
         text += flagLine(r.batches) + "\n"
         for (name, validation) in r.channels {
             text += "Channels of \(name): \(validation.verdict)\n"
         }
-        for warning in r.warnings { text += "Warning: \(warning)\n" }
-        text += "Report: \(r.reportPath)\n"
         return text
     }
 
@@ -35,7 +26,7 @@ enum AuditSummaryText {
         guard let low = lambdas.min(), let high = lambdas.max() else {
             return "λ: no step found a λ (\(fallbacks) of \(batches.count) steps fell back to λ = 0)"
         }
-        return "λ over \(batches.count) training steps: \(fmt(low)) – \(fmt(high)); "
+        return "λ over \(batches.count) training steps: \(ComparisonText.format(low)) – \(ComparisonText.format(high)); "
             + "\(fallbacks) fallback\(fallbacks == 1 ? "" : "s") to λ = 0"
     }
 
@@ -45,15 +36,5 @@ enum AuditSummaryText {
             return n > 0 ? "\(name) \(n)/\(batches.count)" : nil
         }
         return "Spectrum flags of the g batches: " + (counts.isEmpty ? "none" : counts.joined(separator: ", "))
-    }
-
-    static func fmt(_ x: Double) -> String {
-        if !x.isFinite { return CSVFormat.number(x) }
-        return String(format: abs(x) >= 1e4 || (abs(x) < 1e-3 && x != 0) ? "%.3g" : "%.4g", x)
-    }
-
-    private static func pText(_ p: Double, _ method: String) -> String {
-        let value = p == 0 ? "< 1e-300" : (p < 1e-3 ? String(format: "%.2g", p) : String(format: "%.3f", p))
-        return " (p \(value), \(method))"
     }
 }

@@ -13,10 +13,15 @@ final class FeatureInput {
     let argument: DatasetArgument
     let source: any FeatureSource
 
-    init(role: String, argument: DatasetArgument, layout: FeatureLayout) throws {
+    convenience init(role: String, argument: DatasetArgument, layout: FeatureLayout) throws {
+        self.init(role: role, argument: argument, source: try FeatureSources.open(argument.location, layout: layout))
+    }
+
+    /// An input read through `source` (a format's reader, or a view of one such as `OneHotSource`).
+    init(role: String, argument: DatasetArgument, source: any FeatureSource) {
         self.role = role
         self.argument = argument
-        source = try FeatureSources.open(argument.location, layout: layout)
+        self.source = source
     }
 
     var layout: FeatureLayout { source.layout }

@@ -30,15 +30,48 @@ struct RegBNSettings: Sendable, Equatable {
     var keepLastBatch = false
     /// A logged run's sample order, replacing file order or `shuffleSeed`.
     var order: DatasetArgument? = nil
+    /// g holds one integer label per sample, which RegBN sees one-hot encoded.
+    var gCategorical = false
 }
 
 /// Settings of the dependence statistics.
 struct DiagnosticSettings: Sendable, Equatable {
     var permutations = 200
+    /// Bootstrap resamples; 0: no intervals.
+    var bootstrap = 200
+    var confidence = 0.95
     var seed: UInt64 = 0
     var maxSamples = 5000
+    var subsample = SubsampleRule.random
+    var subsampleSeed: UInt64 = 0
     var sigmaX: Double?
     var sigmaY: Double?
+    /// Labels whose strata add the within-strata rows.
+    var strata: DatasetArgument?
+}
+
+/// `--name-f/--name-g` (`--name-x/--name-y`): how the report names the two
+/// operands; nil: their dataset paths.
+struct OperandNames: Sendable, Equatable {
+    var x: String?
+    var y: String?
+}
+
+/// `--baselines`: regress-out stages computed beside RegBN.
+enum Baseline: String, Sendable, CaseIterable, Comparable {
+    case none
+    case ols
+    case olsBatch = "ols-batch"
+
+    static func < (a: Baseline, b: Baseline) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// `--confounder`: metadata whose dependence on f and g the audit reports.
+struct ConfounderSettings: Sendable, Equatable {
+    var dataset: DatasetArgument
+    var categorical = false
 }
 
 /// Where and how a report is written.
@@ -73,6 +106,12 @@ struct AuditOptions: Sendable, Equatable {
     var regbn: RegBNSettings
     var diagnostics: DiagnosticSettings
     var report: ReportSettings
+    var names = OperandNames()
+    var confounder: ConfounderSettings? = nil
+    /// The regress-out stages besides raw and regbn, in report order (no `.none`).
+    var baselines: [Baseline] = []
+    /// ε of the regress-out baselines relative to the mean eigenvalue of GcᵀGc.
+    var olsRidge = 0.0
 }
 
 struct DependenceOptions: Sendable, Equatable {
@@ -81,6 +120,9 @@ struct DependenceOptions: Sendable, Equatable {
     var layout: FeatureLayout
     var diagnostics: DiagnosticSettings
     var report: ReportSettings
+    var names = OperandNames()
+    var xCategorical = false
+    var yCategorical = false
 }
 
 struct SpectrumOptions: Sendable, Equatable {
@@ -88,6 +130,7 @@ struct SpectrumOptions: Sendable, Equatable {
     var batchSize: Int
     var layout: FeatureLayout
     var report: ReportSettings
+    var name: String? = nil
 }
 
 struct ChannelsOptions: Sendable, Equatable {
@@ -103,6 +146,7 @@ struct DemoOptions: Sendable, Equatable {
     var out: String
     var epochs: Int
     var permutations = 200
+    var bootstrap = 200
     var force = false
     var quiet = false
 }

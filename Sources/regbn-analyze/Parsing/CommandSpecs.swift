@@ -62,6 +62,24 @@ extension NormalizeOptions {
 
 extension AuditOptions {
     static let report = OptionGroups.Report(out: OptionGroups.out("Report directory to create."), hasLatex: true)
+    static let confounder = OptionGroups.optionalFeature(
+        "confounder",
+        "Metadata (class, site, age...) one row per sample: adds the pairs f~confounder (f of every stage) and "
+            + "g~confounder, answering whether RegBN removed the confounder from f.")
+    static let confounderCategorical: Option<Bool> = .flag(
+        "confounder-categorical",
+        help: "The confounder holds one integer label per sample: kernel measures use the delta kernel, linear "
+            + "ones its one-hot code, so relabelling the classes changes nothing.")
+    static let baselines: Option<[Baseline]> = .defaulted(
+        "baselines", .list(of: .oneOf(Baseline.self, placeholder: "baseline")), default: [.none],
+        placeholder: "list",
+        help: "Regress-out stages beside RegBN: ols removes the least-squares fit of g from f over the whole "
+            + "dataset, ols-batch per inference batch of --batch-size rows (the Metadata Normalization way); "
+            + "each adds every measure and a difference-<stage> row.")
+    static let olsRidge: Option<Double> = .defaulted(
+        "ols-ridge", .real(positive: false), default: 0, placeholder: "r",
+        help: "Ridge of the baselines, relative to the mean eigenvalue of g's centred normal matrix. With 0, a g "
+            + "with as many features as samples (or batch rows) explains f completely.")
 
     static let spec = CommandSpec(
         .audit, abstract: "Run RegBN and every diagnostic on the raw pair and on the RegBN output.",
@@ -69,31 +87,58 @@ extension AuditOptions {
             Writes a report directory atomically (nothing is left behind on failure): summary.csv, \
             crosscorr.csv, spectrum.csv, batches.csv, channels.csv, run.json, and with --latex \
             summary.tex. The raw stage is the input pair; the regbn stage pairs RegBN's inference \
-            output f with the input g.
+            output f with the input g; null pairs f with g's rows shuffled (the estimators' floor); \
+            difference is raw minus regbn with a paired bootstrap interval.
             """,
         options: [NormalizeOptions.f, NormalizeOptions.g] + RegBNOptions.all + DiagnosticOptions.fg.all
-            + report.options
+            + [confounder, confounderCategorical, baselines, olsRidge] + report.options
     ) { values throws(UsageError) in
-        .audit(AuditOptions(
+        let baselines = try values(baselines)
+        if baselines.contains(.none) && baselines.count > 1 {
+            throw UsageError("'--baselines none' cannot be combined with other baselines.", subcommand: .audit)
+        }
+        let confounder = try values(confounder), categorical = try values(confounderCategorical)
+        if confounder == nil && categorical {
+            throw UsageError("'--confounder-categorical' only applies together with "
+                             + "'\(Self.confounder.declaration.synopsis)'.", subcommand: .audit)
+        }
+        return .audit(AuditOptions(
             f: try values(NormalizeOptions.f), g: try values(NormalizeOptions.g),
             regbn: try RegBNSettings(reading: &values), diagnostics: try DiagnosticSettings(reading: &values, .fg),
-            report: try ReportSettings(reading: &values, report)))
+            report: try ReportSettings(reading: &values, report), names: try OperandNames(reading: &values, .fg),
+            confounder: confounder.map { ConfounderSettings(dataset: $0, categorical: categorical) },
+            baselines: Array(Set(baselines)).filter { $0 != .none }.sorted(), olsRidge: try values(olsRidge)))
     }
 }
 
 extension DependenceOptions {
     static let x = OptionGroups.feature("x", "First feature dataset.")
     static let y = OptionGroups.feature("y", "Second feature dataset (same number of samples).")
+    static let xCategorical = categorical("x")
+    static let yCategorical = categorical("y")
+
+    private static func categorical(_ operand: String) -> Option<Bool> {
+        .flag("\(operand)-categorical",
+              help: "\(operand) holds one integer label per sample: kernel measures use the delta kernel, linear "
+                + "ones and dCor its one-hot code, so relabelling the classes changes nothing.")
+    }
 
     static let spec = CommandSpec(
         .dependence,
         abstract: "Measure the dependence between two feature datasets (HSIC, CKA, dCor, cross-correlation).",
-        options: [x, y, OptionGroups.layout] + DiagnosticOptions.xy.all + AuditOptions.report.options
+        discussion: """
+            Writes summary.csv (stage raw: x against y; stage null: x against y with its rows shuffled, the \
+            estimators' floor at this n), crosscorr.csv and run.json, atomically.
+            """,
+        options: [x, y, xCategorical, yCategorical, OptionGroups.layout] + DiagnosticOptions.xy.all
+            + AuditOptions.report.options
     ) { values throws(UsageError) in
         .dependence(DependenceOptions(
             x: try values(x), y: try values(y), layout: try values(OptionGroups.layout),
             diagnostics: try DiagnosticSettings(reading: &values, .xy),
-            report: try ReportSettings(reading: &values, AuditOptions.report)))
+            report: try ReportSettings(reading: &values, AuditOptions.report),
+            names: try OperandNames(reading: &values, .xy),
+            xCategorical: try values(xCategorical), yCategorical: try values(yCategorical)))
     }
 }
 
@@ -102,15 +147,16 @@ extension SpectrumOptions {
     static let batchSize = OptionGroups.batchSize(
         "Rows per batch: floor(N / b) consecutive batches are analysed; the last incomplete batch is dropped.")
     static let report = OptionGroups.Report(out: OptionGroups.out("Report directory to create."), hasLatex: false)
+    static let name = DiagnosticOptions.xy.nameX
 
     static let spec = CommandSpec(
         .spectrum, abstract: "Singular-value spectra of consecutive batches of a feature dataset.",
         discussion: "Ranks, condition numbers and flags per batch, as RegBN's SVD would see the raw batch.",
-        options: [x, batchSize, OptionGroups.layout] + report.options
+        options: [x, batchSize, OptionGroups.layout, name] + report.options
     ) { values throws(UsageError) in
         .spectrum(SpectrumOptions(
             x: try values(x), batchSize: try values(batchSize), layout: try values(OptionGroups.layout),
-            report: try ReportSettings(reading: &values, report)))
+            report: try ReportSettings(reading: &values, report), name: try values(name)))
     }
 }
 
@@ -147,11 +193,15 @@ extension DemoOptions {
 
     static let spec = CommandSpec(
         .demo, abstract: "Audit the bundled Fashion-MNIST early-fusion sample and summarise it.",
-        discussion: "Reads notebooks-data/fashion_early_fusion.h5 (relative to the current directory) with batch 50.",
-        options: [out, epochs, OptionGroups.permutations, OptionGroups.force, OptionGroups.quiet]
+        discussion: "Reads notebooks-data/fashion_early_fusion.h5 (relative to the current directory) with batch 50; "
+            + "its class labels (/labels) are the confounder and the strata, and the least-squares regress-out "
+            + "(--ols-ridge 0.01) stands beside RegBN. Prints raw, RegBN and OLS side by side, marginally and within "
+            + "class, and how to make the figures and the HTML report.",
+        options: [out, epochs, OptionGroups.permutations, OptionGroups.bootstrap, OptionGroups.force, OptionGroups.quiet]
     ) { values throws(UsageError) in
         .demo(DemoOptions(out: try values(out), epochs: try values(epochs),
                           permutations: try values(OptionGroups.permutations),
+                          bootstrap: try values(OptionGroups.bootstrap),
                           force: try values(OptionGroups.force), quiet: try values(OptionGroups.quiet)))
     }
 }

@@ -16,6 +16,10 @@ enum OptionGroups {
     /// 10⁶ permutations already resolve p-values to 1e-6; beyond that the
     /// test costs days.
     static let permutationCounts = 0...1_000_000
+    /// The bootstrap keeps an n × R table of resample counts (5000 × 10⁵ is
+    /// 4 GB); 10⁵ resamples already pin a 95 % interval's ends far below the
+    /// estimate's own sampling error.
+    static let bootstrapCounts = 0...100_000
     /// Exact kernels hold n × n matrices: 10⁶ samples are 8 TB in float64, so
     /// the bound only stops absurd values; memory checks refuse big ones.
     /// Below 4 samples no statistic is defined.

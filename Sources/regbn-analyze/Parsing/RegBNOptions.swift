@@ -56,9 +56,14 @@ enum RegBNOptions {
         "lambda-from",
         "Replay one logged lambda per training step from this dataset instead of searching (0 = the lambda = 0 fallback).")
 
+    static let gCategorical: Option<Bool> = .flag(
+        "g-categorical",
+        help: "g holds one integer label per sample (class, site, scanner): RegBN regresses f on its one-hot code "
+            + "(one column per label, none dropped, so the result does not depend on how labels are numbered).")
+
     static let all: [any DeclaredOption] = [
         batchSize, epochs, shuffle, order, firstEpoch, keepLastBatch, OptionGroups.layout, normalizeInput, normalizeOutput, affine,
-        sigmaThr, sigmaMin, beta1, beta2, momentum, precision, lambdaSolver, lambdaFrom,
+        sigmaThr, sigmaMin, beta1, beta2, momentum, precision, lambdaSolver, lambdaFrom, gCategorical,
     ]
 
     private static func official(_ name: String, _ setting: KeyPath<RegBNConfiguration, Bool>,
@@ -88,6 +93,6 @@ extension RegBNSettings {
             momentum: try values(RegBNOptions.momentum), precision: try values(RegBNOptions.precision),
             lambdaSolver: try values(RegBNOptions.lambdaSolver), lambdaFrom: try values(RegBNOptions.lambdaFrom),
             firstEpoch: try values(RegBNOptions.firstEpoch), keepLastBatch: try values(RegBNOptions.keepLastBatch),
-            order: try values(RegBNOptions.order))
+            order: try values(RegBNOptions.order), gCategorical: try values(RegBNOptions.gCategorical))
     }
 }

@@ -91,6 +91,19 @@ extension ValueType where T == Double {
         format: { String($0) })
 }
 
+extension ValueType where T == Double {
+    /// A probability strictly between 0 and 1 (a confidence level).
+    static let openUnitInterval = ValueType(
+        placeholder: "x", accepted: "0 < x < 1",
+        parse: { text throws(ValueRejection) in
+            guard let value = Double(text), value > 0, value < 1 else {
+                throw ValueRejection(expected: "a number strictly between 0 and 1")
+            }
+            return value
+        },
+        format: { String($0) })
+}
+
 extension ValueType where T == Bool {
     /// `true` or `false`, for settings whose default may be either.
     static let boolean = ValueType(

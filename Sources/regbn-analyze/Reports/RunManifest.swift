@@ -29,6 +29,8 @@ struct RunManifest: Sendable, Encodable {
     var arguments: [String]
     var configuration: [String: JSONValue]
     var inputs: [Input] = []
+    /// How figures name the operands, by role (`--name-f/--name-g`, default the dataset path).
+    var names: [String: String] = [:]
     var subsample: [String: JSONValue] = [:]
     /// Wall-clock seconds per named step.
     var timings: [String: Double] = [:]
@@ -36,7 +38,7 @@ struct RunManifest: Sendable, Encodable {
     var createdUTC: String = RunManifest.timestamp()
 
     enum CodingKeys: String, CodingKey {
-        case tool, command, arguments, configuration, inputs, subsample, timings, warnings
+        case tool, command, arguments, configuration, inputs, names, subsample, timings, warnings
         case createdUTC = "created_utc"
     }
 

@@ -1,26 +1,10 @@
 import Diagnostics
 import Linalg
 
-/// The dependence statistics of one stage (raw or after RegBN).
-struct StageMeasurement {
-    let stage: String
-    /// The rows of the stage's data the n×n statistics use (out of every sample).
-    let subsample: Subsample
-    let hsic: GaussianHSICResult
-    let linear: LinearCKAResult
-    let dcor: DistanceCorrelationResult
-    let crosscorr: ChannelCorrelationResult
-    /// Rows behind the cross-correlation (every sample, not the subsample).
-    let crosscorrSamples: Int
-
-    /// The statistics' own warnings (unavailable measures, constant operands, tied distances).
-    var warnings: [String] {
-        (hsic.warnings + linear.warnings + dcor.warnings).map { "\(stage) stage: \($0.message)" }
-    }
-}
-
-/// Runs every dependence statistic with one set of settings and one reused
-/// n×n workspace.
+/// Every dependence measure of summary.csv with one set of settings, one n×n
+/// workspace reused by every call, and the subsample already applied: the
+/// operands handed in are the subsample's rows, the same in every stage, so
+/// the bootstraps of two stages resample the same samples and pair.
 struct DependenceSuite {
     let settings: DiagnosticSettings
     let workspace = KernelWorkspace()
@@ -29,30 +13,37 @@ struct DependenceSuite {
         settings.permutations > 0 ? PermutationSettings(permutations: settings.permutations, seed: settings.seed) : nil
     }
 
-    /// `xName`/`yName` say which command-line datasets the library's `x`/`y`
-    /// operands are, so its errors can name them.
-    func measure(stage: String, x: StageSamples, y: StageSamples,
-                 xName: String, yName: String) throws -> StageMeasurement {
+    var bootstrap: BootstrapSettings? {
+        settings.bootstrap > 0
+            ? BootstrapSettings(resamples: settings.bootstrap, seed: settings.seed, confidence: settings.confidence)
+            : nil
+    }
+
+    /// x against y (and within `strata`, when given).
+    func measure(_ x: MeasuredOperand, _ y: MeasuredOperand, strata: CategoricalLabels?,
+                 stage: Stage) throws -> DependenceReport {
+        let measures = DependenceMeasures(
+            bandwidthX: settings.sigmaX.map(Bandwidth.fixed) ?? .medianHeuristic,
+            bandwidthY: settings.sigmaY.map(Bandwidth.fixed) ?? .medianHeuristic,
+            // The rows are the subsample already: nothing may be dropped again.
+            maxSamples: max(1, x.operand.sampleCount),
+            // σ's median heuristic thins rows beyond 1000 by the same rule.
+            subsampleMethod: settings.subsample.method(seed: settings.subsampleSeed),
+            permutation: permutation, bootstrap: bootstrap)
         do {
-            return try measure(stage: stage, x: x, y: y)
+            return try measures(x.operand, y.operand, channelsX: x.channels, channelsY: y.channels, strata: strata,
+                                workspace: workspace)
         } catch let error as DiagnosticsError {
-            throw StageDiagnosticsError(stage: stage, xName: xName, yName: yName, underlying: error)
+            throw StageDiagnosticsError(stage: stage.rawValue, xName: x.name, yName: y.name, underlying: error)
         }
     }
 
-    private func measure(stage: String, x: StageSamples, y: StageSamples) throws -> StageMeasurement {
-        let xs = x.subsampleMatrix, ys = y.subsampleMatrix
-        // Rows are already the subsample; the libraries must not thin them again.
-        let cap = max(xs.rows, 1)
-        let hsic = try GaussianHSIC(bandwidthX: settings.sigmaX.map(Bandwidth.fixed) ?? .medianHeuristic,
-                                    bandwidthY: settings.sigmaY.map(Bandwidth.fixed) ?? .medianHeuristic,
-                                    maxSamples: cap, permutation: permutation)(xs, ys, workspace: workspace)
-        let linear = try LinearCKA()(xs, ys)
-        let dcor = try DistanceCorrelation(maxSamples: cap, permutation: permutation)(xs, ys, workspace: workspace)
-        let crosscorr = try ChannelCorrelation()(x.channelMatrix, channelsX: x.channels,
-                                                 y.channelMatrix, channelsY: y.channels)
-        return StageMeasurement(stage: stage, subsample: x.subsample, hsic: hsic, linear: linear, dcor: dcor, crosscorr: crosscorr,
-                                crosscorrSamples: x.channelMatrix.rows)
+    /// The shuffled-pairs control: x against y with y's samples permuted by
+    /// the seeded `NullControl` order, which destroys any dependence and keeps
+    /// both marginals.
+    func null(_ x: MeasuredOperand, _ y: MeasuredOperand, strata: CategoricalLabels?) throws -> DependenceReport {
+        let order = NullControl.order(count: y.operand.sampleCount, seed: settings.seed)
+        return try measure(x, y.reordered(order), strata: strata, stage: .null)
     }
 }
 

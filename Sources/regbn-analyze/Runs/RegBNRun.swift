@@ -29,8 +29,11 @@ struct RegBNRun<T: FeatureScalar & LinalgScalar> {
 
     init(settings: RegBNSettings, f: FeatureInput, g: FeatureInput,
          evalF: FeatureInput? = nil, evalG: FeatureInput? = nil) throws {
+        // --g-categorical: RegBN regresses f on the labels' one-hot code.
+        let g = settings.gCategorical ? try g.oneHot() : g
+        let givenEvalG = settings.gCategorical ? try evalG.map { try $0.oneHot() } : evalG
         try InputPair.requireSameSamples(f, g)
-        let evalF = evalF ?? f, evalG = evalG ?? g
+        let evalF = evalF ?? f, evalG = givenEvalG ?? g
         try InputPair.requireSameSamples(evalF, evalG)
         try InputPair.requireSameSampleShape(evalF, as: f)
         try InputPair.requireSameSampleShape(evalG, as: g)

@@ -25,6 +25,7 @@ extension RegBNSettings {
             "first_epoch": .integer(firstEpoch),
             "keep_last_batch": .bool(keepLastBatch),
             "drop_last": .bool(!keepLastBatch),
+            "g_categorical": .bool(gCategorical),
         ]
     }
 }

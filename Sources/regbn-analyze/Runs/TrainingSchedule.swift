@@ -33,10 +33,9 @@ struct TrainingSchedule: Sendable, Equatable {
 
     init(sampleCount: Int, batchSize: Int, epochs: Int, firstEpoch: Int = 0, keepLastBatch: Bool = false,
          order: Order = .fileOrder) throws {
-        guard keepLastBatch || sampleCount >= batchSize else {
-            throw InputError("--batch-size \(batchSize) is larger than the \(sampleCount) training samples: "
-                             + "no full batch to train on. Use a batch size of at most \(sampleCount), "
-                             + "or --keep-last-batch to train on the partial batch.")
+        if !keepLastBatch {
+            try FullBatches.count(samples: sampleCount, batchSize: batchSize, of: "training samples",
+                                  purpose: "train on", alternative: "--keep-last-batch to train on the partial batch")
         }
         self.sampleCount = sampleCount
         self.batchSize = batchSize

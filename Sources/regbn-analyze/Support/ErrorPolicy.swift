@@ -197,6 +197,24 @@ extension RegBNError: ExitStatusProviding {
     }
 }
 
+extension BaselineError: ExitStatusProviding {
+    /// The baselines see the data RegBN sees, after the same checks, and their
+    /// ridge comes from a parsed option: what they still refuse is the data's.
+    var exitStatus: ExitStatus {
+        switch self {
+        case .shapeMismatch, .nonFinite, .noSamples: return .badInput
+        case .invalidRidge: return .usage
+        }
+    }
+
+    func advice(in context: ErrorContext) -> String? {
+        switch self {
+        case .invalidRidge: return "Give --ols-ridge a finite value of at least 0."
+        case .shapeMismatch, .nonFinite, .noSamples: return nil
+        }
+    }
+}
+
 extension DiagnosticsError: ExitStatusProviding {
     var exitStatus: ExitStatus {
         switch self {
