@@ -65,6 +65,9 @@ struct NormalizeOptions: Sendable, Equatable {
     var quiet = false
     /// Also write the training-mode outputs of every step (/train/f, /train/g).
     var saveTrainingOutputs = false
+    /// Element type of the written features and W; nil: the working precision.
+    var outDType: WorkingPrecision? = nil
+    var compression = OutputCompression.gzip(level: OutputCompression.defaultLevel)
 }
 
 struct AuditOptions: Sendable, Equatable {

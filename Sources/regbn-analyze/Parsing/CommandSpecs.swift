@@ -50,13 +50,14 @@ extension NormalizeOptions {
             stop the run with their sample index.
             """,
         options: [f, g, evalF, evalG] + RegBNOptions.all
-            + [saveTrainingOutputs, out, OptionGroups.force, OptionGroups.quiet]
+            + [saveTrainingOutputs, out, outDType, compression, OptionGroups.force, OptionGroups.quiet]
     ) { values throws(UsageError) in
         .normalize(NormalizeOptions(
             f: try values(f), g: try values(g), evalF: try values(evalF), evalG: try values(evalG),
             regbn: try RegBNSettings(reading: &values), out: try values(out),
             force: try values(OptionGroups.force), quiet: try values(OptionGroups.quiet),
-            saveTrainingOutputs: try values(saveTrainingOutputs)))
+            saveTrainingOutputs: try values(saveTrainingOutputs), outDType: try values(outDType),
+            compression: try values(compression)))
     }
 }
 
