@@ -12,6 +12,8 @@ struct AuditCommand {
 
     @discardableResult
     func run() throws -> AuditResult {
+        // Memory plan (brief H): refuse what cannot fit before anything is staged or read.
+        try MemoryPlan.audit(options).requireFits()
         let report = ReportDirectory(path: options.report.directory, force: options.report.force)
         try report.prepare()
         switch options.regbn.precision {

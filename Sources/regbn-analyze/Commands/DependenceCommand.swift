@@ -10,6 +10,8 @@ struct DependenceCommand {
     static let readBatch = 512
 
     func run() throws -> String {
+        // Memory plan (brief H): refuse what cannot fit before anything is staged or read.
+        try MemoryPlan.dependence(options, readBatch: Self.readBatch).requireFits()
         let report = ReportDirectory(path: options.report.directory, force: options.report.force)
         try report.prepare()
         var clock = Stopwatch()

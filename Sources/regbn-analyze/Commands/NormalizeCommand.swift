@@ -24,6 +24,8 @@ struct NormalizeCommand {
         let evalF = try options.evalF.map { try FeatureInput(role: "eval-f", argument: $0, layout: layout) }
         let evalG = try options.evalG.map { try FeatureInput(role: "eval-g", argument: $0, layout: layout) }
         let run = try RegBNRun<T>(settings: options.regbn, f: f, g: g, evalF: evalF, evalG: evalG)
+        try MemoryPlan.normalize(f: f, g: g, settings: options.regbn, available: try AvailableMemory.current())
+            .requireFits()
         // Staged before the work: an existing --out is refused before anything is computed.
         let output = try StagedOutput(path: options.out, kind: .file, force: options.force)
         let writer = try HDF5Writer(filling: try output.prepare(), displayName: options.out)

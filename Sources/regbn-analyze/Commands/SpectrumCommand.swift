@@ -8,6 +8,8 @@ struct SpectrumCommand {
     let arguments: [String]
 
     func run() throws -> String {
+        // Memory plan (brief H): refuse what cannot fit before anything is staged or read.
+        try MemoryPlan.spectrum(options).requireFits()
         let report = ReportDirectory(path: options.report.directory, force: options.report.force)
         try report.prepare()
         var clock = Stopwatch()

@@ -50,9 +50,11 @@ enum ToolRunner {
         throw NotFound(searched: candidates.map(\.path))
     }
 
-    /// Runs the tool with `arguments` in `directory`; output goes to files, not
-    /// pipes, so a chatty process can never block on a full pipe.
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> ToolRun {
+    /// Runs the tool with `arguments` in `directory`, with `environment`
+    /// added to this process's; output goes to files, not pipes, so a chatty
+    /// process can never block on a full pipe.
+    static func run(_ arguments: [String], in directory: URL? = nil,
+                    environment: [String: String] = [:]) throws -> ToolRun {
         let scratch = try TestPaths.temporaryDirectory("tool-run")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout")
@@ -68,6 +70,9 @@ enum ToolRunner {
         process.standardError = errHandle
         process.standardInput = FileHandle.nullDevice
         if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         try process.run()
         process.waitUntilExit()
         try outHandle.close()
