@@ -93,7 +93,8 @@ import TestSupport
             """, in: directory)
         #expect(made.status == 0, "\(made.stderr)")
         for arguments in [["spectrum", "--x", "\(path):/x", "--batch-size", "50", "--out",
-                           directory.appendingPathComponent("r").path]] {
+                           directory.appendingPathComponent("r").path],
+                          ["channels", "--x", "\(path):/x", "--batch-size", "50"]] {
             let run = try ToolRunner.run(arguments, environment: Self.limit)
             #expect(run.exited && run.status == 3, "\(arguments[0]): \(run.stderr)")
             #expect(run.stderr.contains("\(arguments[0]) would need"), "\(run.stderr)")

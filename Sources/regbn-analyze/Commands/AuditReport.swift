@@ -24,7 +24,9 @@ struct AuditReport {
                         as: "crosscorr.csv")
         try files.write(SpectrumTable.build(result.batches.map { ($0.epoch, $0.step, $0.spectrum) }), as: "spectrum.csv")
         try files.write(BatchesTable.build(result.batches), as: "batches.csv")
-        try files.write(ChannelsTable.build(result.channels), as: "channels.csv")
+        try files.write(ChannelsTable.build(zip(result.channels, inputs).map { layer, input in
+            ChannelsTable.Row(name: layer.name, dataset: input.argument.description, result: layer.result)
+        }), as: "channels.csv")
         if options.report.latex { try files.write(text: LatexSummary.render(summary), as: "summary.tex") }
 
         var configuration = options.regbn.json.merging(options.diagnostics.json) { a, _ in a }

@@ -94,10 +94,16 @@ struct SpectrumOptions: Sendable, Equatable {
 }
 
 struct ChannelsOptions: Sendable, Equatable {
-    var x: DatasetArgument
+    /// The layers or variants compared, in command-line order.
+    var inputs: [DatasetArgument]
+    /// One per input: `--name`, or the dataset as given.
+    var names: [String]
     var batchSize: Int
     var layout: FeatureLayout
-    /// nil: print the verdict only.
+    /// RegBN's sigma_THR and sigma_MIN, whose effect the verdict describes.
+    var sigmaThr: Double
+    var sigmaMin: Double
+    /// nil: print the verdicts only.
     var report: ReportSettings?
     var quiet = false
 }

@@ -56,6 +56,25 @@ extension MemoryPlan {
                           available: try AvailableMemory.current())
     }
 
+    /// `channels`: each layer read a batch at a time into its channel
+    /// spectrum and batch spectra; every layer's batch spectra are kept.
+    static func channels(_ inputs: [FeatureInput], batchSize: Int, available: AvailableMemory) -> MemoryPlan {
+        let items = inputs.flatMap { x -> [Item] in
+            let c = x.channels
+            return [
+                Item("batch buffers of \(x.argument)", extents: [batchSize, x.featureCount], of: .float64, multiple: 5,
+                     note: "a batch of \(described(x)), its partial-batch copy, scaled copy and LAPACK's",
+                     remedies: ["a smaller --batch-size"]),
+                // CentredSpectrum: the pending rows, the stacked matrix and its SVD factors.
+                Item("channel spectrum of \(x.argument)", extents: [sum(c, max(c, 256), 1), c], of: .float64,
+                     multiple: 4, note: "C channels, merged in blocks of max(C, 256) rows"),
+                Item("batch spectra of \(x.argument)", extents: [x.sampleCount / batchSize, min(batchSize, x.featureCount)],
+                     of: .float64, note: "every singular value of every batch"),
+            ]
+        }
+        return MemoryPlan(command: "channels", items: items, available: available)
+    }
+
     // MARK: - Items
 
     /// A consecutive batch's singular values and the buffers that compute
