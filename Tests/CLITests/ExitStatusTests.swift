@@ -100,6 +100,12 @@ import Testing
                                                      available: AvailableMemory(bytes: 1, source: "test"))),
              status: .badInput),
         Case(error: MemoryLimitError(text: "plenty"), status: .usage),
+        Case(error: LayerDiagnosticsError(argument: "--x a.h5:/g", underlying: .tooFewSamples(statistic: "s", needed: 2,
+                                                                                              got: 1)),
+             status: .badInput),
+        Case(error: LayerDiagnosticsError(argument: "--x a.h5:/g",
+                                          underlying: .invalidSetting(name: "s", value: "0", requirement: "> 0")),
+             status: .usage),
         Case(error: OutputRangeError(dataset: "/f", index: 3, value: 1e39, element: .float32), status: .badInput),
         Case(error: Unexpected(), status: .failure),
     ] + hdf5Kinds.map { kind in
