@@ -55,6 +55,12 @@ enum ToolRunner {
     /// process can never block on a full pipe.
     static func run(_ arguments: [String], in directory: URL? = nil,
                     environment: [String: String] = [:]) throws -> ToolRun {
+        try run(executable: try binary(), arguments, in: directory, environment: environment)
+    }
+
+    /// Runs any `executable` the same way (e.g. python3 checking an output).
+    static func run(executable: URL, _ arguments: [String], in directory: URL? = nil,
+                    environment: [String: String] = [:]) throws -> ToolRun {
         let scratch = try TestPaths.temporaryDirectory("tool-run")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout")
@@ -64,7 +70,7 @@ enum ToolRunner {
         let outHandle = try FileHandle(forWritingTo: outURL)
         let errHandle = try FileHandle(forWritingTo: errURL)
         let process = Process()
-        process.executableURL = try binary()
+        process.executableURL = executable
         process.arguments = arguments
         process.standardOutput = outHandle
         process.standardError = errHandle
