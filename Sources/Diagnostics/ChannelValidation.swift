@@ -29,9 +29,15 @@ public struct ChannelValidation: Sendable {
     public func accumulator(channels: Int, spatialShape: [Int]) throws -> ChannelValidationAccumulator {
         try InputValidation.requirePositive(batchSize, "batch size")
         try InputValidation.requirePositive(channels, "channel count")
-        guard spatialShape.allSatisfy({ $0 > 0 }) else {
-            throw DiagnosticsError.invalidSetting(name: "spatial shape", value: "\(spatialShape)",
-                                                  requirement: "every extent must be at least 1")
+        let (features, overflow) = spatialShape.reduce((channels, false)) { partial, extent in
+            let (product, overflows) = partial.0.multipliedReportingOverflow(by: extent)
+            return (product, partial.1 || overflows)
+        }
+        guard spatialShape.allSatisfy({ $0 > 0 }), !overflow, features <= Int.max / max(1, batchSize) else {
+            throw DiagnosticsError.invalidSetting(
+                name: "spatial shape", value: "\(spatialShape)",
+                requirement: "every extent must be at least 1, and a batch of \(batchSize) samples of \(channels) "
+                    + "channels of that shape must be countable")
         }
         return ChannelValidationAccumulator(settings: self, channels: channels, spatialShape: spatialShape)
     }

@@ -171,6 +171,7 @@ struct ChannelVerdict {
     }
 
     private func scientific(_ value: Double) -> String {
+        guard value > 0 && value.isFinite else { return "\(value)" }
         let exponent = log10(value)
         return exponent == exponent.rounded() ? "1e\(Int(exponent))" : number(value)
     }

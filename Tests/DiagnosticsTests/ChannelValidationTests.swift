@@ -118,3 +118,15 @@ import Testing
         #expect(!flat.channelsVary && flat.channelsFor99PercentVariance == 0)
     }
 }
+
+/// Shapes no batch could hold are settings errors, never an overflow trap.
+@Test("Absurd spatial shapes are refused")
+func absurdSpatialShapesAreRefused() {
+    #expect(throws: DiagnosticsError.self) {
+        try ChannelValidation(batchSize: 50).accumulator(channels: 1 << 40, spatialShape: [1 << 40])
+    }
+    #expect(throws: DiagnosticsError.self) {
+        try ChannelValidation(batchSize: 1 << 40).accumulator(channels: 1 << 20, spatialShape: [1 << 10])
+    }
+    #expect(throws: DiagnosticsError.self) { try ChannelValidation(batchSize: 5).accumulator(channels: 2, spatialShape: [0]) }
+}

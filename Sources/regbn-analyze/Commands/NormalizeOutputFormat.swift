@@ -23,6 +23,10 @@ struct NormalizeOutputFormat<T: FeatureScalar> {
     }
 
     func writeSamples(_ path: String, startingAt first: Int, values: [T], layout: FeatureLayout) throws {
+        if isWorkingPrecision {
+            try writer.writeSamples(path, startingAt: first, values: values, layout: layout)
+            return
+        }
         switch element {
         case .float32:
             try writer.writeSamples(path, startingAt: first, values: try converted(values, path) as [Float], layout: layout)
@@ -34,6 +38,10 @@ struct NormalizeOutputFormat<T: FeatureScalar> {
 
     /// A whole array written at once (W).
     func write(_ path: String, shape: [Int], values: [T]) throws {
+        if isWorkingPrecision {
+            try writer.write(path, shape: shape, values: values, storage: wholeArrayStorage)
+            return
+        }
         switch element {
         case .float32:
             try writer.write(path, shape: shape, values: try converted(values, path) as [Float],
@@ -45,6 +53,9 @@ struct NormalizeOutputFormat<T: FeatureScalar> {
     }
 
     // MARK: - Helpers
+
+    /// The values are written as computed, without a conversion.
+    private var isWorkingPrecision: Bool { T.elementKind.rawValue == element.rawValue }
 
     /// Chunks of one batch of whole samples (fewer samples when a batch would
     /// reach HDF5's chunk limit), or contiguous storage without compression.
@@ -63,10 +74,9 @@ struct NormalizeOutputFormat<T: FeatureScalar> {
         return .chunked(chunks: nil, gzipLevel: level)
     }
 
-    /// `values` as `U`; a finite value that `U` cannot hold stops the run
-    /// rather than being written as ±infinity.
+    /// `values` in the other precision; a finite value that `U` cannot hold
+    /// stops the run rather than being written as ±infinity.
     private func converted<U: FeatureScalar>(_ values: [T], _ path: String) throws -> [U] {
-        if let same = values as? [U] { return same }
         var out = [U]()
         out.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {
