@@ -1,94 +1,153 @@
-import Foundation
 import Linalg
 
-/// Is a layer's channel count sensible for RegBN? Compares the effective rank
-/// of the channel features (per-sample channel means, centred; Roy & Vetterli
-/// 2007) with the channel count, the flattened size per sample with the batch
-/// size, and counts the batches whose spectrum is flagged rank-deficient or
-/// ill-conditioned. The verdict states the numbers behind it in plain language.
+/// Is a layer's channel count sensible for RegBN at a batch size? Looks at
+/// the channel features (per-sample channel means, centred): their effective
+/// rank (Roy & Vetterli 2007) and how many principal components keep 90 % and
+/// 99 % of their variance; at the flattened size per sample against the batch
+/// size; and at the spectrum of every full batch, as RegBN's SVD of a g batch
+/// would see it. `ChannelValidationResult` states the verdict and a
+/// recommendation in plain language with the numbers behind them.
+///
+/// Streams: `accumulator` takes the rows in any blocks (batches read from a
+/// file) and holds O(C² + batch) memory, never the whole dataset.
 public struct ChannelValidation: Sendable {
     public var batchSize: Int
     public var precision: WorkingPrecision
+    /// RegBN's thresholding, which the verdict explains for these batches.
+    public var threshold: SingularValueThreshold
 
-    /// Effective rank / channels below which most channels are called redundant.
-    public static let mostlyRedundantRatio = 0.2
-    /// … and below which many channels are called redundant.
-    public static let partlyRedundantRatio = 0.5
-
-    public init(batchSize: Int, precision: WorkingPrecision = .float32) {
+    public init(batchSize: Int, precision: WorkingPrecision = .float32,
+                threshold: SingularValueThreshold = .official) {
         self.batchSize = batchSize
         self.precision = precision
+        self.threshold = threshold
     }
 
-    /// - Parameters: `x` n×(C·S) flattened channel-major; `spatialShape` only
-    ///   labels the verdict (e.g. [7, 7]); its product must be S when given.
+    /// A streaming validation of a layer with `channels` channels of
+    /// `spatialShape` (e.g. [7, 7]; [] for vectors).
+    /// - Throws: `DiagnosticsError.invalidSetting` for a batch size or channel count below 1.
+    public func accumulator(channels: Int, spatialShape: [Int]) throws -> ChannelValidationAccumulator {
+        try InputValidation.requirePositive(batchSize, "batch size")
+        try InputValidation.requirePositive(channels, "channel count")
+        let (features, overflow) = spatialShape.reduce((channels, false)) { partial, extent in
+            let (product, overflows) = partial.0.multipliedReportingOverflow(by: extent)
+            return (product, partial.1 || overflows)
+        }
+        guard spatialShape.allSatisfy({ $0 > 0 }), !overflow, features <= Int.max / max(1, batchSize) else {
+            throw DiagnosticsError.invalidSetting(
+                name: "spatial shape", value: "\(spatialShape)",
+                requirement: "every extent must be at least 1, and a batch of \(batchSize) samples of \(channels) "
+                    + "channels of that shape must be countable")
+        }
+        return ChannelValidationAccumulator(settings: self, channels: channels, spatialShape: spatialShape)
+    }
+
+    /// The whole validation of `x` (n × (C·S), flattened channel-major) at once.
+    /// - Parameters: `spatialShape` labels the verdict (e.g. [7, 7]); its
+    ///   product must be S when given, and defaults to [S] (or [] when S = 1).
     public func callAsFunction(_ x: Matrix<Double>, channels: Int,
                                spatialShape: [Int]? = nil) throws -> ChannelValidationResult {
-        try InputValidation.check(x, operand: "x", statistic: "channel validation", minimumSamples: 2)
-        let features = try channelFeatures(x, channels: channels)
+        guard channels > 0, x.columns % channels == 0 else {
+            throw DiagnosticsError.channelLayoutMismatch(operand: "x", columns: x.columns, channels: channels)
+        }
         let spatial = x.columns / channels
         if let spatialShape, spatialShape.reduce(1, *) != spatial {
             throw DiagnosticsError.invalidSetting(name: "spatial shape", value: "\(spatialShape)",
                                                   requirement: "its product must be \(spatial) (features per channel)")
         }
-        let centred = ScaledColumns(features)
-        let values = try singularValues(centred.centred).map { centred.inDataUnits($0) }
-        let channelSpectrum = SpectrumSummary(singularValues: values,
-                                              rows: features.rows, columns: features.columns,
-                                              illConditionedThreshold: precision.illConditionedThreshold)
-        let batches = try SpectrumAnalysis(batchSize: batchSize, precision: precision)(x)
-        return ChannelValidationResult(channels: channels, spatialShape: spatialShape ?? (spatial > 1 ? [spatial] : []),
-                                       batchSize: batchSize, channelSpectrum: channelSpectrum, batches: batches)
+        var accumulator = try accumulator(channels: channels, spatialShape: spatialShape ?? (spatial > 1 ? [spatial] : []))
+        try accumulator.add(x)
+        return try accumulator.result()
     }
 }
 
-public struct ChannelValidationResult: Sendable, Equatable {
+/// RegBN's `sigma_THR` and `sigma_MIN`: the singular values s of a g batch with
+/// s ≤ sigma_THR·max(s) are replaced by sigma_MIN before the ridge solve.
+public struct SingularValueThreshold: Sendable, Equatable {
+    /// sigma_THR, relative to the largest singular value.
+    public var relative: Double
+    /// sigma_MIN, the replacement.
+    public var replacement: Double
+
+    public init(relative: Double, replacement: Double) {
+        self.relative = relative
+        self.replacement = replacement
+    }
+
+    /// The official module's defaults (both 0).
+    public static let official = SingularValueThreshold(relative: 0, replacement: 0)
+
+    /// How many of `values` (one batch's spectrum) RegBN would replace.
+    public func replacedCount(_ values: [Double]) -> Int {
+        let limit = (values.max() ?? 0) * relative
+        return values.filter { !($0 > limit) }.count
+    }
+}
+
+/// The rows of one layer, streamed: channel features into a centred spectrum,
+/// consecutive full batches into their spectra (the last partial batch is
+/// dropped, as RegBN's training loop drops it).
+public struct ChannelValidationAccumulator: Sendable {
+    let settings: ChannelValidation
     public let channels: Int
     public let spatialShape: [Int]
-    public let batchSize: Int
-    /// Spectrum of the centred n×C channel features.
-    public let channelSpectrum: SpectrumSummary
-    /// Spectrum of each full batch of flattened features.
-    public let batches: [SpectrumSummary]
+    public let featuresPerSample: Int
+    public private(set) var samples = 0
+    private var channelSpectrum: CentredSpectrum
+    private var batches: [SpectrumSummary] = []
+    private var partialBatch: [Double] = []
 
-    public var featuresPerSample: Int { channels * spatialShape.reduce(1, *) }
-    public var channelEffectiveRank: Double { channelSpectrum.effectiveRank }
-    /// Batches flagged rank-deficient or ill-conditioned.
-    public var flaggedBatches: Int {
-        batches.filter { $0.flags.contains(.rankDeficient) || $0.flags.contains(.illConditioned) }.count
+    init(settings: ChannelValidation, channels: Int, spatialShape: [Int]) {
+        self.settings = settings
+        self.channels = channels
+        self.spatialShape = spatialShape
+        featuresPerSample = spatialShape.reduce(channels, *)
+        channelSpectrum = CentredSpectrum(columns: channels)
     }
-    public var flaggedFraction: Double { batches.isEmpty ? .nan : Double(flaggedBatches) / Double(batches.count) }
 
-    /// One paragraph, e.g. "64 channels, effective rank 11.3 (18 % of the
-    /// channel count): most channels are redundant for this layer. 7·7·64 = 3136
-    /// features per sample against batches of 50 → every batch is rank-deficient
-    /// by construction. 6 of 6 batches (100 %) are flagged …".
-    public var verdict: String {
-        let ratio = channelEffectiveRank / Double(channels)
-        let rank = String(format: "%.1f", channelEffectiveRank)
-        let percent = String(format: "%.0f", 100 * ratio)
-        var text = "\(channels) channels, effective rank \(rank) (\(percent) % of the channel count): "
-        if channels == 1 {
-            text = "1 channel: there is no channel redundancy to measure."
-        } else if ratio < ChannelValidation.mostlyRedundantRatio {
-            text += "most channels are redundant for this layer."
-        } else if ratio < ChannelValidation.partlyRedundantRatio {
-            text += "many channels are redundant for this layer."
-        } else {
-            text += "the channels carry largely distinct information."
+    /// Adds consecutive samples (rows × featuresPerSample, flattened channel-major).
+    /// - Throws: `DiagnosticsError.channelLayoutMismatch` for another width,
+    ///   `.nonFinite` with the sample's index among all rows added.
+    public mutating func add(_ rows: Matrix<Double>) throws {
+        guard rows.columns == featuresPerSample else {
+            throw DiagnosticsError.channelLayoutMismatch(operand: "x", columns: rows.columns, channels: channels)
         }
-        let product = (spatialShape + [channels]).map(String.init).joined(separator: "·")
-        let size = spatialShape.isEmpty ? "\(featuresPerSample)" : "\(product) = \(featuresPerSample)"
-        let features = featuresPerSample == 1 ? "feature" : "features"
-        if featuresPerSample > batchSize {
-            text += " \(size) features per sample against batches of \(batchSize) → every batch is "
-                + "rank-deficient by construction (at most \(batchSize) non-zero singular values)."
-        } else {
-            text += " \(size) \(features) per sample against batches of \(batchSize): a batch can have full rank."
+        if let bad = rows.storage.firstIndex(where: { !$0.isFinite }) {
+            throw DiagnosticsError.nonFinite(operand: "x", sample: samples + bad / rows.columns,
+                                             feature: bad % rows.columns, value: rows.storage[bad])
         }
-        let flaggedPercent = String(format: "%.0f", 100 * flaggedFraction)
-        text += " \(flaggedBatches) of \(batches.count) batches (\(flaggedPercent) %) are flagged "
-            + "rank-deficient or ill-conditioned."
-        return text
+        try channelSpectrum.add(try channelFeatures(rows, channels: channels))
+        samples += rows.rows
+        partialBatch += rows.storage
+        let batchValues = settings.batchSize * featuresPerSample
+        let analysis = SpectrumAnalysis(batchSize: settings.batchSize,
+                                        illConditionedThreshold: settings.precision.illConditionedThreshold)
+        var start = 0
+        while partialBatch.count - start >= batchValues {
+            let batch = Matrix(rows: settings.batchSize, columns: featuresPerSample,
+                               storage: Array(partialBatch[start..<(start + batchValues)]))
+            batches += try analysis(batch)
+            start += batchValues
+        }
+        partialBatch.removeFirst(start)
+    }
+
+    /// The validation of every sample added.
+    /// - Throws: `DiagnosticsError.tooFewSamples` below 2 samples or one full batch.
+    public func result() throws -> ChannelValidationResult {
+        guard samples >= 2 else {
+            throw DiagnosticsError.tooFewSamples(statistic: "channel validation", needed: 2, got: samples)
+        }
+        guard !batches.isEmpty else {
+            throw DiagnosticsError.tooFewSamples(statistic: "a spectrum with batches of \(settings.batchSize)",
+                                                 needed: settings.batchSize, got: samples)
+        }
+        let spectrum = SpectrumSummary(singularValues: try channelSpectrum.singularValues(), rows: samples,
+                                       columns: channels,
+                                       illConditionedThreshold: settings.precision.illConditionedThreshold)
+        return ChannelValidationResult(channels: channels, spatialShape: spatialShape, batchSize: settings.batchSize,
+                                       samples: samples, channelSpectrum: spectrum, batches: batches,
+                                       threshold: settings.threshold,
+                                       illConditionedThreshold: settings.precision.illConditionedThreshold)
     }
 }

@@ -82,7 +82,7 @@ import TestSupport
         #expect(crosscorr.header == ["f_channel", "g_channel", "r_raw", "r_regbn"])
         #expect(crosscorr.rows.count == 1 * 3)
         let channels = try CSVDocument(String(contentsOf: out.appendingPathComponent("channels.csv"), encoding: .utf8))
-        #expect(channels.column("layer") == ["f", "g"])
+        #expect(channels.column("name") == ["f", "g"])
         #expect(channels.column("channels") == ["1", "3"])
 
         let manifestData = try Data(contentsOf: out.appendingPathComponent("run.json"))

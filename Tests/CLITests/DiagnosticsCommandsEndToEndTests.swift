@@ -69,7 +69,11 @@ import TestSupport
         #expect(withReport.status == 0)
         let channels = try read(out.appendingPathComponent("channels.csv"))
         #expect(channels.rows.count == 1 && channels.rows[0]["channels"] == "8")
-        #expect(channels.rows[0]["verdict"] == bare.stdout.components(separatedBy: ": ").dropFirst().joined(separator: ": ")
-            .trimmingCharacters(in: .newlines))
+        // stdout: "ARGUMENT: verdict" then "  Recommendation: recommendation".
+        let lines = bare.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(channels.rows[0]["verdict"] == lines.first?.components(separatedBy: ": ").dropFirst()
+            .joined(separator: ": "))
+        #expect("  Recommendation: " + (channels.rows[0]["recommendation"] ?? "") == lines.last)
     }
 }

@@ -100,6 +100,17 @@ import Testing
         Case(error: LinalgError.illegalArgument(routine: "dgesdd", position: 4), status: .failure),
         Case(error: LinalgError.didNotConverge(routine: "dgesdd", info: 3), status: .badInput),
         Case(error: LinalgError.nonFinite(routine: "dgesdd"), status: .badInput),
+        Case(error: MemoryPlanError(plan: MemoryPlan(command: "audit", items: [MemoryPlan.Item("W", size: "", bytes: 2)],
+                                                     available: AvailableMemory(bytes: 1, source: "test"))),
+             status: .badInput),
+        Case(error: MemoryLimitError(text: "plenty"), status: .usage),
+        Case(error: LayerDiagnosticsError(argument: "--x a.h5:/g", underlying: .tooFewSamples(statistic: "s", needed: 2,
+                                                                                              got: 1)),
+             status: .badInput),
+        Case(error: LayerDiagnosticsError(argument: "--x a.h5:/g",
+                                          underlying: .invalidSetting(name: "s", value: "0", requirement: "> 0")),
+             status: .usage),
+        Case(error: OutputRangeError(dataset: "/f", index: 3, value: 1e39, element: .float32), status: .badInput),
         Case(error: Unexpected(), status: .failure),
     ] + hdf5Kinds.map { kind in
         Case(error: HDF5Error(kind, file: "a.h5", dataset: "/f", message: "something"), status: expected(kind))

@@ -59,14 +59,17 @@ func channelValidationVerdict() throws {
     let result = try ChannelValidation(batchSize: 20)(x, channels: 16, spatialShape: [3, 3])
     #expect(result.channelEffectiveRank > 1 && result.channelEffectiveRank <= 2 + 1e-9)
     #expect(result.featuresPerSample == 144 && result.batches.count == 3)
-    #expect(result.flaggedBatches == 3 && result.flaggedFraction == 1)
+    // Each 20 × 144 batch holds only 2 channels' 18 distinct columns: rank 18 < 20.
+    #expect(result.rankDeficientBatches == 3 && !result.fullRankPossible)
     let verdict = result.verdict
     #expect(verdict.contains("16 channels") && verdict.contains("most channels are redundant"))
     #expect(verdict.contains("3·3·16 = 144") && verdict.contains("batches of 20"))
-    #expect(verdict.contains("rank-deficient by construction") && verdict.contains("3 of 3 batches"))
+    #expect(verdict.contains("no batch of 20 can have full column rank") && verdict.contains("3 of 3 batches"))
+    #expect(verdict.contains("3 of 3 batches (100 %) are rank-deficient"))
 
     let healthy = try ChannelValidation(batchSize: 50)(TestData.gaussian(rows: 200, columns: 8, seed: 3), channels: 8)
-    #expect(healthy.channelEffectiveRank > 6 && healthy.flaggedBatches == 0)
+    #expect(healthy.channelEffectiveRank > 6 && healthy.rankDeficientBatches == 0
+            && healthy.illConditionedBatches == 0)
     #expect(healthy.verdict.contains("largely distinct") && healthy.verdict.contains("can have full rank"))
     #expect(throws: DiagnosticsError.self) { try ChannelValidation(batchSize: 20)(x, channels: 16, spatialShape: [4, 4]) }
 

@@ -13,6 +13,8 @@ struct AuditCommand {
     let arguments: [String]
 
     func run() throws -> (outcome: AuditResult, text: String) {
+        // Refuse what cannot fit before anything is staged or read.
+        try MemoryPlan.audit(options).requireFits()
         let run = ReportRun(command: "audit", arguments: arguments, settings: options.report)
         return try run { context in
             switch options.regbn.precision {
@@ -96,8 +98,10 @@ struct AuditCommand {
         }
         let channels = try context.clock.time("channels") {
             try [("f", f, pass.f), ("g", g, pass.g)].map { name, input, rows in
-                (name, try ChannelValidation(batchSize: settings.batchSize, precision: settings.precision)(
-                    rows.matrix, channels: input.channels, spatialShape: input.spatialShape))
+                ChannelsTable.Row(
+                    name: name, dataset: input.argument.description,
+                    result: try ChannelValidation(batchSize: settings.batchSize, precision: settings.precision)(
+                        rows.matrix, channels: input.channels, spatialShape: input.spatialShape))
             }
         }
 

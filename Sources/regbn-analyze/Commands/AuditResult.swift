@@ -10,7 +10,7 @@ struct AuditResult: ReportOutcome {
     let rawCrosscorr: ChannelCorrelationResult?
     let regbnCrosscorr: ChannelCorrelationResult?
     let batches: [BatchRecord]
-    let channels: [(name: String, result: ChannelValidationResult)]
+    let channels: [ChannelsTable.Row]
 
     var summaryRows: [SummaryRow]? { rows }
     var summary: String { AuditSummaryText.render(self) }

@@ -14,8 +14,8 @@ enum AuditSummaryText {
         }
         text += lambdaLine(r.batches) + "\n"
         text += flagLine(r.batches) + "\n"
-        for (name, validation) in r.channels {
-            text += "Channels of \(name): \(validation.verdict)\n"
+        for layer in r.channels {
+            text += "Channels of \(layer.name): \(layer.result.verdict)\n"
         }
         return text
     }

@@ -11,6 +11,8 @@ struct DependenceCommand {
     static let readBatch = 512
 
     func run() throws -> String {
+        // Refuse what cannot fit before anything is staged or read.
+        try MemoryPlan.dependence(options, readBatch: Self.readBatch).requireFits()
         let run = ReportRun(command: "dependence", arguments: arguments, settings: options.report)
         return try run { context in try compute(&context) }.text
     }
@@ -34,6 +36,10 @@ struct DependenceCommand {
         let analysis = try measure(StagedOperand(stage: .raw, operand: xOperand, note: nil), against: yOperand,
                                    strata: try strata.map { try $0.strata(pass.labels[0]) }, clock: &context.clock)
         context.warnings.add(subsample: subsample)
+        if pass.readSubsampleOnly {
+            context.warnings.add("Only the \(subsample.used) subsampled rows of --x and --y were read (the "
+                                 + "statistics use nothing else): NaN or infinity in the other rows is not checked.")
+        }
         context.warnings.add(analysis)
         let names = OperandNames.resolved([("x", options.names.x, options.x), ("y", options.names.y, options.y)])
         var configuration = diagnostics.json

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import HDF5IO
 import Linalg
@@ -23,44 +24,52 @@ struct NormalizeCommand {
         let evalF = try options.evalF.map { try FeatureInput(role: "eval-f", argument: $0, layout: layout) }
         let evalG = try options.evalG.map { try FeatureInput(role: "eval-g", argument: $0, layout: layout) }
         let run = try RegBNRun<T>(settings: options.regbn, f: f, g: g, evalF: evalF, evalG: evalG)
-        // Staged first: an existing --out is refused before any work is done.
+        try MemoryPlan.normalize(f: f, g: g, settings: options.regbn, available: try AvailableMemory.current())
+            .requireFits()
+        // Staged before the work: an existing --out is refused before anything is computed.
         let output = try StagedOutput(path: options.out, kind: .file, force: options.force)
         let writer = try HDF5Writer(filling: try output.prepare(), displayName: options.out)
-        let summary = try write(run, to: writer)
+        let format = NormalizeOutputFormat<T>(writer: writer, element: outputElement, compression: options.compression,
+                                              batchSize: options.regbn.batchSize)
+        let summary = try write(run, to: writer, format: format)
         try output.commit()
         if !options.quiet { try Console.out(summary) }
     }
 
+    /// `--out-dtype`, or the working precision.
+    private var outputElement: WorkingPrecision { options.outDType ?? options.regbn.precision }
+
     /// Writes and finishes the file; returns the line that reports it.
-    private func write<T: FeatureScalar & LinalgScalar>(_ run: RegBNRun<T>, to writer: HDF5Writer) throws -> String {
+    private func write<T: FeatureScalar & LinalgScalar>(_ run: RegBNRun<T>, to writer: HDF5Writer,
+                                                        format: NormalizeOutputFormat<T>) throws -> String {
         let layout = options.regbn.layout
         let progress = Progress(quiet: options.quiet)
 
         var steps = StepLog()
         // Written batch by batch (memory stays bounded by one batch, whatever N),
         // in the inputs' own shapes and layout.
-        try writer.createDataset("/f", shape: run.evalF.fileShape, of: T.self)
-        try writer.createDataset("/g", shape: run.evalG.fileShape, of: T.self)
+        try format.createSamples("/f", shape: run.evalF.fileShape)
+        try format.createSamples("/g", shape: run.evalG.fileShape)
         if options.saveTrainingOutputs {
             let trainingRows = run.schedule.epochs * run.schedule.samplesPerEpoch
-            try writer.createDataset("/train/f", shape: [trainingRows] + run.f.fileShape.dropFirst(), of: T.self)
-            try writer.createDataset("/train/g", shape: [trainingRows] + run.g.fileShape.dropFirst(), of: T.self)
+            try format.createSamples("/train/f", shape: [trainingRows] + run.f.fileShape.dropFirst())
+            try format.createSamples("/train/g", shape: [trainingRows] + run.g.fileShape.dropFirst())
         }
         let driver = try run.run(
             progress: progress,
             onStep: { step, result in
                 steps.append(step, result)
                 guard options.saveTrainingOutputs else { return }
-                try writer.writeSamples("/train/f", startingAt: step.firstRow, values: result.f.storage, layout: layout)
-                try writer.writeSamples("/train/g", startingAt: step.firstRow, values: result.g.storage, layout: layout)
+                try format.writeSamples("/train/f", startingAt: step.firstRow, values: result.f.storage, layout: layout)
+                try format.writeSamples("/train/g", startingAt: step.firstRow, values: result.g.storage, layout: layout)
             },
             onInference: { rows, result in
-                try writer.writeSamples("/f", startingAt: rows.lowerBound, values: result.f.storage, layout: layout)
-                try writer.writeSamples("/g", startingAt: rows.lowerBound, values: result.g.storage, layout: layout)
+                try format.writeSamples("/f", startingAt: rows.lowerBound, values: result.f.storage, layout: layout)
+                try format.writeSamples("/g", startingAt: rows.lowerBound, values: result.g.storage, layout: layout)
             })
 
         let w = driver.module.projection.w
-        try writer.write("/W", shape: [w.rows, w.columns], values: w.storage)
+        try format.write("/W", shape: [w.rows, w.columns], values: w.storage)
         try steps.write(to: writer)
         let orders = (0..<run.schedule.epochs).flatMap { run.schedule.order(epoch: $0).map(Int64.init) }
         try writer.write("/order", shape: [run.schedule.epochs, orders.count / run.schedule.epochs], values: orders)
@@ -99,6 +108,8 @@ struct NormalizeCommand {
         object["samples_dropped_per_epoch"] = .integer(run.schedule.droppedPerEpoch)
         object["order_source"] = .string(orderSource)
         object["outputs_layout"] = .string(options.regbn.layout.rawValue)
+        object["out_dtype"] = .string(outputElement.rawValue)
+        object["compression"] = .string(options.compression.description)
         return try JSONText.encode(.object(object))
     }
 }

@@ -8,6 +8,8 @@ struct SpectrumCommand {
     let arguments: [String]
 
     func run() throws -> String {
+        // Refuse what cannot fit before anything is staged or read.
+        try MemoryPlan.spectrum(options).requireFits()
         let run = ReportRun(command: "spectrum", arguments: arguments, settings: options.report)
         return try run { context in try compute(&context) }.text
     }

@@ -42,7 +42,7 @@ enum ArgumentSplitter {
                 }
                 throw UsageError(message, subcommand: sub)
             }
-            if texts[name] != nil && option.presence != .repeatable {
+            if texts[name] != nil && !option.isRepeatable {
                 throw UsageError("Option '\(option.flagName)' was given more than once.", subcommand: sub)
             }
             if option.isFlag {

@@ -98,6 +98,9 @@ struct NormalizeOptions: Sendable, Equatable {
     var quiet = false
     /// Also write the training-mode outputs of every step (/train/f, /train/g).
     var saveTrainingOutputs = false
+    /// Element type of the written features and W; nil: the working precision.
+    var outDType: WorkingPrecision? = nil
+    var compression = OutputCompression.gzip(level: OutputCompression.defaultLevel)
 }
 
 struct AuditOptions: Sendable, Equatable {
@@ -134,10 +137,16 @@ struct SpectrumOptions: Sendable, Equatable {
 }
 
 struct ChannelsOptions: Sendable, Equatable {
-    var x: DatasetArgument
+    /// The layers or variants compared, in command-line order.
+    var inputs: [DatasetArgument]
+    /// One per input: `--name`, or the dataset as given.
+    var names: [String]
     var batchSize: Int
     var layout: FeatureLayout
-    /// nil: print the verdict only.
+    /// RegBN's sigma_THR and sigma_MIN, whose effect the verdict describes.
+    var sigmaThr: Double
+    var sigmaMin: Double
+    /// nil: print the verdicts only.
     var report: ReportSettings?
     var quiet = false
 }

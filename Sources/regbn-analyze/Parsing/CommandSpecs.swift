@@ -50,13 +50,14 @@ extension NormalizeOptions {
             stop the run with their sample index.
             """,
         options: [f, g, evalF, evalG] + RegBNOptions.all
-            + [saveTrainingOutputs, out, OptionGroups.force, OptionGroups.quiet]
+            + [saveTrainingOutputs, out, outDType, compression, OptionGroups.force, OptionGroups.quiet]
     ) { values throws(UsageError) in
         .normalize(NormalizeOptions(
             f: try values(f), g: try values(g), evalF: try values(evalF), evalG: try values(evalG),
             regbn: try RegBNSettings(reading: &values), out: try values(out),
             force: try values(OptionGroups.force), quiet: try values(OptionGroups.quiet),
-            saveTrainingOutputs: try values(saveTrainingOutputs)))
+            saveTrainingOutputs: try values(saveTrainingOutputs), outDType: try values(outDType),
+            compression: try values(compression)))
     }
 }
 
@@ -161,23 +162,48 @@ extension SpectrumOptions {
 }
 
 extension ChannelsOptions {
-    static let x = OptionGroups.feature("x", "Feature dataset of the layer.")
+    static let x: Option<[DatasetArgument]> = .repeatable(
+        "x", .dataset, atLeastOnce: true,
+        help: "Feature dataset of a layer. Repeat it to compare layers or variants with different channel counts.")
+    static let name: Option<[String]> = .repeatable(
+        "name", .text(placeholder: "name"),
+        help: "Name of each --x in the table, in the same order (default: the dataset as given).")
     static let batchSize = OptionGroups.batchSize("Training batch size.")
     static let out: Option<String?> = .optional(
-        "out", .text(placeholder: "dir"), help: "Report directory to create (optional). " + OptionGroups.stagingNote)
+        "out", .text(placeholder: "dir"),
+        help: "Report directory to create (optional): channels.csv, run.json and, for a single --x, the batch "
+            + "spectra (spectrum.csv, batches.csv). " + OptionGroups.stagingNote)
 
     static let spec = CommandSpec(
         .channels, abstract: "Check whether a layer's channel count suits RegBN at a given batch size.",
-        discussion: "Prints a verdict with the numbers behind it; with --out also writes a report directory.",
-        options: [x, batchSize, OptionGroups.layout, out, OptionGroups.force, OptionGroups.quiet]
+        discussion: """
+            For each --x: the effective rank of the channel features (per-sample channel means) against the \
+            channel count, the channel counts that keep 90 % and 99 % of their variance, whether batches of \
+            this size can have full rank at this flattened size, the spectrum of every full batch, and what \
+            RegBN's --sigma-thr/--sigma-min do to it; then a verdict and a recommendation with the numbers \
+            behind them. Several --x are compared in one table. Each dataset is read once, a batch at a time.
+            """,
+        options: [x, name, batchSize, OptionGroups.layout, RegBNOptions.sigmaThr, RegBNOptions.sigmaMin, out,
+                  OptionGroups.force, OptionGroups.quiet]
     ) { values throws(UsageError) in
-        let x = try values(x), batchSize = try values(batchSize), layout = try values(OptionGroups.layout)
+        let inputs = try values(x), given = try values(name), batchSize = try values(batchSize)
+        let layout = try values(OptionGroups.layout)
+        let sigmaThr = try values(RegBNOptions.sigmaThr), sigmaMin = try values(RegBNOptions.sigmaMin)
         let directory = try values(out), force = try values(OptionGroups.force), quiet = try values(OptionGroups.quiet)
         if directory == nil && force {
             throw UsageError("'--force' only applies together with '\(out.declaration.synopsis)'.", subcommand: .channels)
         }
+        guard given.isEmpty || given.count == inputs.count else {
+            throw UsageError("Give one '--name' per '--x' (got \(given.count) names for \(inputs.count) datasets), or "
+                             + "none to name them by their datasets.", subcommand: .channels)
+        }
+        let names = given.isEmpty ? inputs.map(\.description) : given
+        if let repeated = names.first(where: { candidate in names.filter { $0 == candidate }.count > 1 }) {
+            throw UsageError("The name '\(repeated)' is used twice; each --x needs its own --name.",
+                             subcommand: .channels)
+        }
         return .channels(ChannelsOptions(
-            x: x, batchSize: batchSize, layout: layout,
+            inputs: inputs, names: names, batchSize: batchSize, layout: layout, sigmaThr: sigmaThr, sigmaMin: sigmaMin,
             report: directory.map { ReportSettings(directory: $0, force: force, latex: false, quiet: quiet) },
             quiet: quiet))
     }

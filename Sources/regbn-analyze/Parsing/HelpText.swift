@@ -10,7 +10,7 @@ enum HelpText {
         var parts = ["\(toolName) \(sub.rawValue)"]
         parts += spec.arguments.map(\.synopsis)
         let options = spec.declarations
-        parts += options.filter(\.isRequired).map(\.synopsis)
+        parts += options.filter(\.isRequired).map { $0.synopsis + ($0.isRepeatable ? " ..." : "") }
         let optional = options.filter { !$0.isRequired }
         // Long lists of optional settings are summarised; --help lists them.
         if optional.count > 4 {
@@ -64,6 +64,7 @@ enum HelpText {
         switch option.presence {
         case .required: notes.append("required")
         case .repeatable: notes.append("repeatable")
+        case .oneOrMore: notes.append("required; repeatable")
         case .optional: break
         }
         return notes.isEmpty ? option.help : "\(option.help) (\(notes.joined(separator: "; ")))"

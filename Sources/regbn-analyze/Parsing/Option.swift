@@ -8,6 +8,8 @@ struct OptionDeclaration: Sendable {
         case optional
         /// May be given any number of times (`--x a --x b`).
         case repeatable
+        /// Must be given at least once and may be repeated.
+        case oneOrMore
     }
 
     let name: String
@@ -20,7 +22,8 @@ struct OptionDeclaration: Sendable {
     let defaultText: String?
 
     var isFlag: Bool { placeholder == nil }
-    var isRequired: Bool { presence == .required }
+    var isRequired: Bool { presence == .required || presence == .oneOrMore }
+    var isRepeatable: Bool { presence == .repeatable || presence == .oneOrMore }
     var flagName: String { "--\(name)" }
 
     /// `--name <value>`, or `--name` for flags: how usage lines and errors show it.
@@ -96,11 +99,13 @@ extension Option {
         }
     }
 
-    /// May be given any number of times; reading it yields the values in
-    /// command-line order (empty when absent).
+    /// May be given any number of times (`atLeastOnce`: and must be given);
+    /// reading it yields the values in command-line order (empty when absent).
     static func repeatable<Element>(_ name: String, _ type: ValueType<Element>, placeholder: String? = nil,
-                                    help: String) -> Option where Value == [Element] {
-        Option(declaration: type.declaration(name, placeholder, .repeatable, help: help)) { texts throws(InvalidOptionText) in
+                                    atLeastOnce: Bool = false, help: String) -> Option where Value == [Element] {
+        let declaration = type.declaration(name, placeholder, atLeastOnce ? .oneOrMore : .repeatable, help: help)
+        return Option(declaration: declaration) { texts throws(InvalidOptionText) in
+            if atLeastOnce && texts.isEmpty { return (nil, []) }
             var values: [Element] = []
             var given: [GivenArgument] = []
             for text in texts {

@@ -16,6 +16,8 @@ struct RawPass {
     /// Spectra of the consecutive full g batches (when asked for).
     var gSpectra: [SpectrumSummary] = []
     var baselines: BaselineStages?
+    /// Whether only the subsample's rows were read (see `init`).
+    private(set) var readSubsampleOnly = false
 
     struct Request {
         var subsample: Subsample
@@ -33,6 +35,12 @@ struct RawPass {
         labels = labelInputs.map { SubsampleRows(request.subsample, of: $0) }
         baselines = request.baselines
         let analysis = request.spectra.map { SpectrumAnalysis(batchSize: request.batchSize, precision: $0) }
+        if analysis == nil && baselines == nil && !request.subsample.isComplete {
+            // Nothing but the subsample is analysed: read only its rows, one selection per
+            // batch of indices, so a dependence on a huge file costs the subsample, not the file.
+            try readSubsample(f: fInput, g: gInput, labels: labelInputs, request: request, progress: progress)
+            return
+        }
         var start = 0
         while start < n {
             let rows = start..<min(n, start + request.batchSize)
@@ -49,5 +57,23 @@ struct RawPass {
             progress.update("reading raw data", done: start, total: n)
         }
         progress.finishLine()
+    }
+
+    private mutating func readSubsample(f fInput: FeatureInput, g gInput: FeatureInput, labels labelInputs: [FeatureInput],
+                                        request: Request, progress: Progress) throws {
+        let indices = request.subsample.indices
+        var start = 0
+        while start < indices.count {
+            let chunk = Array(indices[start..<min(indices.count, start + request.batchSize)])
+            f.add(subsampleRows: try fInput.read(indices: chunk, as: Double.self))
+            g.add(subsampleRows: try gInput.read(indices: chunk, as: Double.self))
+            for (k, input) in labelInputs.enumerated() {
+                labels[k].add(subsampleRows: try input.read(indices: chunk, as: Double.self))
+            }
+            start += chunk.count
+            progress.update("reading the subsample", done: start, total: indices.count)
+        }
+        progress.finishLine()
+        readSubsampleOnly = true
     }
 }

@@ -35,7 +35,13 @@ struct SubsampleRows {
         rowsSeen = rows.upperBound
     }
 
-    var isComplete: Bool { rowsSeen == subsample.total }
+    /// Adds the next `batch.rows` subsample rows themselves, read by index.
+    mutating func add<T: LinalgScalar>(subsampleRows batch: Matrix<T>) {
+        precondition(nextIndex + batch.rows <= subsample.used && batch.columns == featureCount,
+                     "more rows than the subsample holds")
+        values.append(contentsOf: batch.storage.lazy.map { Double($0) })
+        nextIndex += batch.rows
+    }
 
     /// The subsample's rows, `subsample.used × featureCount`.
     var matrix: Matrix<Double> {

@@ -50,9 +50,17 @@ enum ToolRunner {
         throw NotFound(searched: candidates.map(\.path))
     }
 
-    /// Runs the tool with `arguments` in `directory`; output goes to files, not
-    /// pipes, so a chatty process can never block on a full pipe.
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> ToolRun {
+    /// Runs the tool with `arguments` in `directory`, with `environment`
+    /// added to this process's; output goes to files, not pipes, so a chatty
+    /// process can never block on a full pipe.
+    static func run(_ arguments: [String], in directory: URL? = nil,
+                    environment: [String: String] = [:]) throws -> ToolRun {
+        try run(executable: try binary(), arguments, in: directory, environment: environment)
+    }
+
+    /// Runs any `executable` the same way (e.g. python3 checking an output).
+    static func run(executable: URL, _ arguments: [String], in directory: URL? = nil,
+                    environment: [String: String] = [:]) throws -> ToolRun {
         let scratch = try TestPaths.temporaryDirectory("tool-run")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout")
@@ -62,12 +70,15 @@ enum ToolRunner {
         let outHandle = try FileHandle(forWritingTo: outURL)
         let errHandle = try FileHandle(forWritingTo: errURL)
         let process = Process()
-        process.executableURL = try binary()
+        process.executableURL = executable
         process.arguments = arguments
         process.standardOutput = outHandle
         process.standardError = errHandle
         process.standardInput = FileHandle.nullDevice
         if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         try process.run()
         process.waitUntilExit()
         try outHandle.close()
