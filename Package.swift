@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "HDF5IO", targets: ["HDF5IO"]),
     ],
+    traits: [
+        .trait(name: "MPI", description: "Run RegBN and the statistics across Open MPI ranks (needs libopenmpi-dev)."),
+    ],
     targets: [
         // MARK: - C libraries from Debian (imported only by the thin wrappers)
         .systemLibrary(
@@ -18,7 +21,14 @@ let package = Package(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
 
+        .systemLibrary(
+            name: "CMPI", pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]),
+
         // MARK: - Public API
+        .target(
+            name: "Cluster",
+            dependencies: [.target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
         .target(name: "SeededRandom"),
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
         .target(name: "HDF5IO", dependencies: ["CHDF5"]),
