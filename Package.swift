@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "RegBN", targets: ["RegBN"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "HDF5IO", targets: ["HDF5IO"]),
+        .library(name: "FeatureFiles", targets: ["FeatureFiles"]),
     ],
     traits: [
         .trait(name: "MPI", description: "Run RegBN and the statistics across Open MPI ranks (needs libopenmpi-dev)."),
@@ -20,6 +21,11 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        // renameat2 and the signal handler of the output staging (POSIX/Linux only).
+        .target(name: "CPosix"),
 
         .systemLibrary(
             name: "CMPI", pkgConfig: "ompi-c",
@@ -30,18 +36,20 @@ let package = Package(
             name: "Cluster",
             dependencies: [.target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
         .target(name: "SeededRandom"),
+        .target(name: "Suggestions"),
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
-        .target(name: "HDF5IO", dependencies: ["CHDF5"]),
+        .target(name: "HDF5IO", dependencies: ["CHDF5", "Suggestions"]),
+        .target(name: "FeatureFiles", dependencies: ["HDF5IO", "CZlib"], exclude: ["README.md"]),
         .target(name: "RegBN", dependencies: ["Linalg", "SeededRandom"], exclude: ["README.md"]),
         .target(name: "Diagnostics", dependencies: ["Linalg", "SeededRandom"], exclude: ["README.md"]),
         .executableTarget(
             name: "regbn-analyze",
-            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg", "SeededRandom"]),
+            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "FeatureFiles", "Linalg", "SeededRandom", "Suggestions", "CPosix"]),
 
         // MARK: - Benchmarks (print tables; never part of the tests)
         .executableTarget(
             name: "regbn-bench",
-            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "Linalg", "SeededRandom"],
+            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "FeatureFiles", "Linalg", "SeededRandom"],
             path: "Benchmarks/regbn-bench"),
 
         // MARK: - Tests
@@ -50,10 +58,12 @@ let package = Package(
         .testTarget(
             name: "HDF5IOTests", dependencies: ["HDF5IO", "TestSupport"],
             exclude: ["make_test_files.py"]),
+        .testTarget(name: "FeatureFilesTests", dependencies: ["FeatureFiles", "HDF5IO", "TestSupport"]),
         .testTarget(name: "RegBNTests", dependencies: ["RegBN", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["regbn-analyze", "HDF5IO", "TestSupport"]),
+            dependencies: ["regbn-analyze", "HDF5IO", "FeatureFiles", "SeededRandom", "Suggestions", "TestSupport"],
+            exclude: ["Golden"]),
     ]
 )

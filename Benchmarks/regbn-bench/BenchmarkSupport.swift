@@ -10,6 +10,7 @@ enum BenchmarkSuites {
     static let all: [BenchmarkSuite] = [
         HDF5Benchmark.suite,
         .diagnostics,
+        .bootstrap,
         RegBNBenchmark.suite,
         NormalizeProcessBenchmark.suite,
     ]
@@ -19,13 +20,29 @@ enum BenchmarkSuites {
 func medianSeconds(repeats: Int, warmUp: Bool = true, _ body: () throws -> Void) rethrows -> Double {
     if warmUp { try body() }
     var times: [Double] = []
-    for _ in 0..<max(1, repeats) {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-    times.sort()
-    return times[times.count / 2]
+    for _ in 0..<max(1, repeats) { times.append(try seconds(body)) }
+    return median(times)
+}
+
+/// Wall-clock seconds of one call.
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// CPU seconds of the whole process so far (all threads).
+func processCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// The median of `values` (NaN when empty).
+func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 /// Prints a Markdown table with right-aligned columns.

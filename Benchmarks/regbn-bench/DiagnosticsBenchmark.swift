@@ -58,13 +58,6 @@ extension BenchmarkSuite {
     }
 }
 
-/// Wall-clock seconds of one call.
-private func seconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-}
-
 /// Uniform(−1, 1) entries from a 64-bit LCG: cheap, seeded, no allocation churn.
 private func benchmarkMatrix(rows: Int, columns: Int, seed: UInt64) -> Matrix<Double> {
     var state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1

@@ -1,9 +1,12 @@
 import Foundation
+import FeatureFiles
 import HDF5IO
 
 /// Read throughput of HDF5IO on a 1 GiB float32 dataset (contiguous and
-/// gzip-chunked), whole-dataset and streamed in ~64 MiB batches, next to
-/// h5py reading the same files when python3 with h5py is available.
+/// gzip-chunked), whole-dataset, streamed in ~64 MiB batches and in
+/// shuffled 512-row batches (a training order), next to h5py reading the
+/// same files when python3 with h5py is available; then the same data as
+/// .npy, stored .npz and .safetensors through FeatureFiles next to NumPy.
 /// `REGBN_BENCH_HDF5_MIB` shrinks the dataset for a quick trial.
 enum HDF5Benchmark {
     static let suite = BenchmarkSuite(name: "hdf5") { try run() }
@@ -41,14 +44,20 @@ enum HDF5Benchmark {
                 let array = try file.readFeatures("/x", as: Float.self)
                 precondition(array.storage.count == samples * featuresPerSample)
             }
-            let streamed = try medianSeconds(repeats: repeats) {
-                var total = 0
-                try file.batches("/x", as: Float.self, batchSize: batchSize).forEachBatch { total += $0.storage.count }
-                precondition(total == samples * featuresPerSample)
-            }
+            let source = try FeatureSources.open(FeatureLocation(hdf5File: path, dataset: "/x"))
+            let streamed = try medianSeconds(repeats: repeats) { try stream(source, batchSize: batchSize) }
+            let unscanned = try FeatureSources.open(FeatureLocation(hdf5File: path, dataset: "/x"), rejectNonFinite: false)
+            let readOnly = try medianSeconds(repeats: repeats) { try stream(unscanned, batchSize: batchSize) }
+            let shuffled = try medianSeconds(repeats: repeats) { try shuffledBatches(source) }
+            // The commands read float32 dumps as Double: decoded in parallel too, widened while scattering.
+            let widened = try medianSeconds(repeats: repeats) { try stream(source, batchSize: batchSize, as: Double.self) }
             rows.append(row(label, "HDF5IO", "whole", bytes, whole))
             rows.append(row(label, "HDF5IO", "batches", bytes, streamed))
+            rows.append(row(label, "HDF5IO", "batches, no NaN scan", bytes, readOnly))
+            rows.append(row(label, "HDF5IO", "batches as Double", bytes, widened))
+            rows.append(row(label, "HDF5IO", "shuffled", Double(shuffledBytes(source)), shuffled))
         }
+        rows += try numpyFormats(directory: directory, contiguous: files[0].1, samples: samples, batchSize: batchSize)
         for (label, _) in files {
             guard let times = python.times[label] else { continue }
             rows.append(row(label, "h5py", "whole", bytes, times.whole))
@@ -58,7 +67,7 @@ enum HDF5Benchmark {
         if let note = python.note { print(note) }
     }
 
-    private static func row(_ layout: String, _ reader: String, _ access: String, _ bytes: Double, _ seconds: Double)
+    static func row(_ layout: String, _ reader: String, _ access: String, _ bytes: Double, _ seconds: Double)
         -> [String]
     {
         [layout, reader, access, String(format: "%.3f", seconds), String(format: "%.2f", bytes / seconds / 1e9)]
@@ -79,7 +88,7 @@ enum HDF5Benchmark {
             let path = directory.appendingPathComponent("\(label).h5").path
             let writer = try HDF5Writer(creating: path)
             try writer.write("/x", shape: [samples, featuresPerSample], values: values, storage: storage)
-            try writer.commit()
+            try writer.finish()
             files.append((label, path))
         }
         return files
@@ -105,7 +114,7 @@ enum HDF5Benchmark {
                 with h5py.File(path, "r") as f:
                     d = f["x"]
                     def stream():
-                        # One batch buffer per pass, as HDF5IO's batches() allocates.
+                        # One batch buffer per pass, as the HDF5IO pass reuses one.
                         buffer = np.empty((batch,) + d.shape[1:], dtype=np.float32)
                         for start in range(0, d.shape[0], batch):
                             stop = min(start + batch, d.shape[0])

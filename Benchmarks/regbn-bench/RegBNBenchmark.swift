@@ -1,111 +1,95 @@
-import SeededRandom
-import Diagnostics
 import Foundation
 import Linalg
 import RegBN
 
-/// Suite "regbn": median milliseconds per training and per inference step of the
-/// RegBN module on random data, for both λ solvers, next to the official module's
-/// figures measured on this machine (torch 2.15, CPU, 2 threads; issue 3).
+/// Suite "regbn": one RegBN training step next to its floor on this machine
+/// (`StepFloor`), per shape and precision, measured in interleaved rounds so that
+/// load from other processes hits the step and its floor alike; plus the
+/// inference step.
 enum RegBNBenchmark {
-    struct Shape {
-        let label: String
-        let batch: Int
-        let fChannels: Int, fSpatial: [Int]
-        let gChannels: Int, gSpatial: [Int]
-        let officialTrainMs: Double
-        let officialInferenceMs: Double
-    }
-
-    static let shapes = [
-        Shape(label: "b=50 f[512] g[64,7,7]", batch: 50, fChannels: 512, fSpatial: [], gChannels: 64, gSpatial: [7, 7],
-              officialTrainMs: 68, officialInferenceMs: 1.3),
-        Shape(label: "b=50 f[1,28,28] g[3,28,28]", batch: 50, fChannels: 1, fSpatial: [28, 28], gChannels: 3,
-              gSpatial: [28, 28], officialTrainMs: 57, officialInferenceMs: 1.3),
-        Shape(label: "b=256 f[64] g[16]", batch: 256, fChannels: 64, fSpatial: [], gChannels: 16, gSpatial: [],
-              officialTrainMs: 20, officialInferenceMs: 1.3),
-    ]
-
+    static let rounds = 9
+    static let stepsPerRound = 8
     static let warmUpSteps = 3
-    static let timedSteps = 30
 
     static let suite = BenchmarkSuite(name: "regbn") {
-        print("Float32 (the official default dtype), normalize_input/output on, random N(0,1) batches; "
-              + "\(timedSteps) timed steps after \(warmUpSteps) warm-up steps, median. CPU = process CPU time "
-              + "(all threads; idle OpenBLAS workers spin-wait, so it can exceed the wall time).")
-        let defaultThreads = BLAS.threadCount
-        defer { BLAS.threadCount = defaultThreads }
+        let budget = BLAS.threadCount
+        defer { BLAS.threadCount = budget }
+        print("OpenBLAS core \(BLAS.coreName). threads = the budget of both the floor (OpenBLAS threads for the GEMM "
+              + "rate, one thread per part of W for the passes) and the step (worker threads for W's column shards; "
+              + "OpenBLAS on one thread inside the step); official lbfgs solver, normalize_input/output on, N(0,1) "
+              + "batches. \(rounds) interleaved rounds of \(stepsPerRound) steps and one measurement of each floor part.")
         var rows: [[String]] = []
-        for shape in shapes {
-            for solver in LambdaSolver.allCases {
-                for threads in Set([1, defaultThreads]).sorted() {
-                BLAS.threadCount = threads
-                let r = try measure(shape, solver: solver)
-                rows.append([shape.label, solver.rawValue, "\(threads)",
-                             String(format: "%.2f", r.trainMs), String(format: "%.2f", r.trainCPUms),
-                             String(format: "%.0f×", shape.officialTrainMs / r.trainMs),
-                             String(format: "%.3f", r.inferenceMs),
-                             String(format: "%.1f×", shape.officialInferenceMs / r.inferenceMs),
-                             String(format: "%.1f", r.evaluationsPerStep), "\(r.fallbacks)"])
-                }
+        for threads in Set([1, budget]).sorted() {
+            for shape in RegBNShape.all {
+                rows.append(try measure(shape, Float.self, threads: threads))
+                rows.append(try measure(shape, Double.self, threads: threads))
             }
         }
-        printTable(header: ["shape", "solver", "BLAS threads", "train ms/step", "train CPU ms/step", "vs torch", "inference ms/step", "vs torch",
-                            "objective evals/step", "fallbacks"], rows: rows)
-        print("torch figures: 68 / 57 / 20 ms per training step, ≈1.3 ms per inference step (issue 3).")
+        printTable(header: ["shape", "dtype", "threads", "GEMM GFLOP/s", "GEMM ms", "SVD ms", "W MB", "W GB/s", "W passes ms",
+                            "floor ms", "step ms", "step / floor", "median step / floor", "step CPU ms", "inference ms"],
+                   rows: rows)
+        print("floor = (2·Q·k·P + 2·b·Q·P) flops at the rate of a \(StepFloor<Float>.squareSize)² GEMM + thin SVD "
+              + "of the b × Q batch (the faster of 1 and `threads` OpenBLAS threads) + a read and a read-write "
+              + "pass over a Q × P array (W GB/s = bytes of W / read-pass time). Times are the fastest of the "
+              + "interleaved repetitions (the floor: the sum of each part's fastest); median step / floor compares "
+              + "medians instead. step CPU = median process CPU time per step, all threads; inference = median.")
     }
 
-    struct Result { let trainMs, trainCPUms, inferenceMs, evaluationsPerStep: Double; let fallbacks: Int }
-
-    /// CPU time of the whole process (all threads), in ms: on a shared machine the
-    /// wall-clock median also counts time spent waiting for a core.
-    static func processCPUms() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) * 1e3 + Double(ts.tv_nsec) / 1e6
-    }
-
-    static func measure(_ shape: Shape, solver: LambdaSolver) throws -> Result {
-        let config = RegBNConfiguration(fChannels: shape.fChannels, fSpatialShape: shape.fSpatial,
-                                        gChannels: shape.gChannels, gSpatialShape: shape.gSpatial,
-                                        normalizeInput: true, normalizeOutput: true, affine: true,
-                                        lambdaSolver: solver)
-        var module = try RegBNModule<Float>(configuration: config)
-        var rng = BenchRandom(seed: 42)
-        let batches: [(Matrix<Float>, Matrix<Float>)] = (0..<4).map { _ in
-            (rng.matrix(shape.batch, config.fFeatureCount), rng.matrix(shape.batch, config.gFeatureCount))
+    static func measure<T: LinalgScalar>(_ shape: RegBNShape, _: T.Type, threads: Int) throws -> [String] {
+        let configuration = shape.configuration()
+        let q = configuration.gFeatureCount, p = configuration.fFeatureCount
+        var module = try RegBNModule<T>(configuration: configuration)
+        var random = BenchRandom(seed: 42)
+        let batches: [(f: Matrix<T>, g: Matrix<T>)] = (0..<4).map { _ in
+            (random.matrix(shape.batch, p), random.matrix(shape.batch, q))
         }
-        let steps = warmUpSteps + timedSteps
-        var trainTimes: [Double] = [], cpuTimes: [Double] = []
-        var evaluations = 0, fallbacks = 0
-        for step in 0..<steps {
-            let (f, g) = batches[step % batches.count]
-            let start = DispatchTime.now().uptimeNanoseconds
-            let cpuStart = processCPUms()
-            let result = try module.trainingStep(f: f, g: g, epoch: 0, stepsPerEpoch: steps)
-            let cpu = processCPUms() - cpuStart
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            guard step >= warmUpSteps else { continue }
-            trainTimes.append(elapsed)
-            cpuTimes.append(cpu)
-            evaluations += result.search?.evaluations ?? 0
-            fallbacks += result.fallback ? 1 : 0
+        var floor = StepFloor<T>(batch: shape.batch, q: q, p: p, threads: threads)
+        var gemm: [Double] = [], svd: [Double] = [], passes: [Double] = [], read: [Double] = []
+        var steps: [Double] = [], cpu: [Double] = []
+        var index = 0
+        func step() throws {
+            let (f, g) = batches[index % batches.count]
+            index += 1
+            _ = try module.trainingStep(f: f, g: g, epoch: 0, stepsPerEpoch: 1000)
         }
-        let (f, g) = batches[0]
+        for _ in 0..<warmUpSteps { try step() }
+        _ = floor.wPassSeconds()
+        for _ in 0..<rounds {
+            gemm.append(floor.squareGEMMSeconds())
+            svd.append(floor.svdSeconds())
+            let pass = floor.wPassSeconds()
+            passes.append(pass.read + pass.readWrite)
+            read.append(pass.read)
+            BLAS.threadCount = threads
+            // OpenBLAS's workers spin for ≈0.1 s after a multi-threaded call (THREAD_TIMEOUT);
+            // the step runs OpenBLAS on one thread and must not share a core with them.
+            usleep(150_000)
+            for _ in 0..<stepsPerRound {
+                let cpuStart = processCPUSeconds()
+                steps.append(try seconds(step))
+                cpu.append(processCPUSeconds() - cpuStart)
+            }
+        }
+        BLAS.threadCount = threads
         let frozen = module
-        let inferenceSeconds = try medianSeconds(repeats: timedSteps) { _ = try frozen.inference(f: f, g: g) }
-        trainTimes.sort()
-        cpuTimes.sort()
-        return Result(trainMs: trainTimes[trainTimes.count / 2], trainCPUms: cpuTimes[cpuTimes.count / 2], inferenceMs: inferenceSeconds * 1e3,
-                      evaluationsPerStep: Double(evaluations) / Double(timedSteps), fallbacks: fallbacks)
-    }
-}
+        let (f, g) = batches[0]
+        let inference = try medianSeconds(repeats: stepsPerRound) { _ = try frozen.inference(f: f, g: g) }
 
-/// Standard-normal batches from a seeded stream: reproducible random data.
-struct BenchRandom {
-    private var generator: SplitMix64
-    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
-    mutating func matrix(_ rows: Int, _ columns: Int) -> Matrix<Float> {
-        Matrix(rows: rows, columns: columns, storage: (0..<(rows * columns)).map { _ in Float(generator.standardNormal()) })
+        // On a shared machine the fastest of interleaved repetitions estimates the time
+        // without contention; the floor adds the fastest of each part, which can only
+        // make it lower (and the ratio higher) than the fastest of whole floors.
+        func floorSeconds(_ statistic: ([Double]) -> Double) -> (rate: Double, gemm: Double, total: Double) {
+            let rate = floor.squareGEMMFlops / statistic(gemm)
+            let gemmSeconds = floor.gemmFlops / rate
+            return (rate, gemmSeconds, gemmSeconds + statistic(svd) + statistic(passes))
+        }
+        let fastest = floorSeconds { $0.min() ?? .nan }, typical = floorSeconds(median)
+        let step = steps.min() ?? .nan
+        func ms(_ s: Double) -> String { String(format: "%.3f", s * 1e3) }
+        return [shape.label, "\(T.self)", "\(threads)", String(format: "%.0f", fastest.rate / 1e9), ms(fastest.gemm),
+                ms(svd.min() ?? .nan), String(format: "%.1f", floor.wBytes / 1e6),
+                String(format: "%.0f", floor.wBytes / (read.min() ?? .nan) / 1e9), ms(passes.min() ?? .nan),
+                ms(fastest.total), ms(step), String(format: "%.2f", step / fastest.total),
+                String(format: "%.2f", median(steps) / typical.total), ms(median(cpu)), ms(inference)]
     }
 }

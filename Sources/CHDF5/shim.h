@@ -49,6 +49,7 @@ CHDF5_SHIM hid_t chdf5_s_all(void) { return H5S_ALL; }
 CHDF5_SHIM hid_t chdf5_p_default(void) { return H5P_DEFAULT; }
 CHDF5_SHIM size_t chdf5_t_variable(void) { return H5T_VARIABLE; }
 CHDF5_SHIM hsize_t chdf5_s_unlimited(void) { return H5S_UNLIMITED; }
+CHDF5_SHIM hsize_t chdf5_f_unlimited(void) { return H5F_UNLIMITED; }
 
 // Native integer types used for attributes.
 CHDF5_SHIM hid_t chdf5_native_llong(void) { return H5T_NATIVE_LLONG; }

@@ -21,19 +21,34 @@ struct CentredProducts: Sendable {
     var uKL = 0.0, uKK = 0.0, uLL = 0.0
 
     fileprivate static let count = 7
-    fileprivate init() {}
-    fileprivate init(_ v: ArraySlice<Double>) {
+    init() {}
+    fileprivate init(_ v: ArraySlice<Double>, unbiasedDefined: Bool) {
         let b = v.startIndex
         (vKL, vKK, vLL, vKLSquaredOffDiagonal) = (v[b], v[b + 1], v[b + 2], v[b + 3])
-        (uKL, uKK, uLL) = (v[b + 4], v[b + 5], v[b + 6])
+        (uKL, uKK, uLL) = unbiasedDefined ? (v[b + 4], v[b + 5], v[b + 6]) : (.nan, .nan, .nan)
+    }
+
+    /// The products with a constant operand set to their exact value 0: its
+    /// centred kernel is 0, but the U-centring of an all-ones matrix leaves
+    /// round-off of order ε that would otherwise survive as a spurious number.
+    func zeroing(x: Bool, y: Bool) -> CentredProducts {
+        var p = self
+        if x { (p.vKK, p.uKK) = (0, p.uKK.isNaN ? .nan : 0) }
+        if y { (p.vLL, p.uLL) = (0, p.uLL.isNaN ? .nan : 0) }
+        if x || y {
+            (p.vKL, p.vKLSquaredOffDiagonal) = (0, 0)
+            p.uKL = p.uKL.isNaN ? .nan : 0
+        }
+        return p
     }
 }
 
-/// Requires n ≥ 4 (the U-centring divides by n − 2 and n − 3 later).
+/// Requires n ≥ 2; the U-centred sums need n ≥ 4 (divisions by n − 2, and
+/// n − 3 later) and are NaN below.
 func centredProducts(_ k: SymmetricKernel, _ kBuffer: inout [Double],
                      _ l: SymmetricKernel, _ lBuffer: inout [Double], threads: Int) -> CentredProducts {
     let n = k.n
-    precondition(l.n == n && n >= 4)
+    precondition(l.n == n && n >= 2)
     let nd = Double(n)
     let vk = k.rowSums.map { $0 / nd }, vl = l.rowSums.map { $0 / nd }
     let gvk = k.total / (nd * nd), gvl = l.total / (nd * nd)
@@ -86,5 +101,5 @@ func centredProducts(_ k: SymmetricKernel, _ kBuffer: inout [Double],
     for c in 0..<chunks {
         for t in 0..<CentredProducts.count { total[t] += partials[c * CentredProducts.count + t] }
     }
-    return CentredProducts(total[...])
+    return CentredProducts(total[...], unbiasedDefined: n >= 4)
 }

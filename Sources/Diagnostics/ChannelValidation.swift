@@ -31,9 +31,10 @@ public struct ChannelValidation: Sendable {
             throw DiagnosticsError.invalidSetting(name: "spatial shape", value: "\(spatialShape)",
                                                   requirement: "its product must be \(spatial) (features per channel)")
         }
-        let centred = columnCentred(features)
-        let channelSpectrum = SpectrumSummary(singularValues: try singularValues(centred),
-                                              rows: centred.rows, columns: centred.columns,
+        let centred = ScaledColumns(features)
+        let values = try singularValues(centred.centred).map { centred.inDataUnits($0) }
+        let channelSpectrum = SpectrumSummary(singularValues: values,
+                                              rows: features.rows, columns: features.columns,
                                               illConditionedThreshold: precision.illConditionedThreshold)
         let batches = try SpectrumAnalysis(batchSize: batchSize, precision: precision)(x)
         return ChannelValidationResult(channels: channels, spatialShape: spatialShape ?? (spatial > 1 ? [spatial] : []),

@@ -11,11 +11,15 @@ public enum DiagnosticsError: Error, Equatable, CustomStringConvertible {
     case noFeatures(operand: String, shape: Shape)
     /// `columns` is not a multiple of the declared channel count.
     case channelLayoutMismatch(operand: String, columns: Int, channels: Int)
-    /// The median heuristic found a zero median distance (more than half the
-    /// sampled pairs of rows coincide), so no Gaussian width follows from it.
-    case degenerateBandwidth(operand: String, rowsUsed: Int)
     /// A setting outside its domain (e.g. a negative σ or a batch size of 0).
     case invalidSetting(name: String, value: String, requirement: String)
+    /// An operand declared categorical does not hold one integer label per sample
+    /// (`sample` is nil when the shape is wrong).
+    case notCategorical(operand: String, sample: Int?, reason: String)
+    /// The strata labels do not describe the samples of x and y.
+    case strataCountMismatch(samples: Int, labels: Int)
+    /// Two estimates cannot be paired: their bootstraps did not resample the same samples.
+    case unpairedBootstrap(reason: String)
 
     /// `rows × columns` of a sample-by-feature matrix.
     public struct Shape: Equatable, Sendable, CustomStringConvertible {
@@ -40,11 +44,18 @@ public enum DiagnosticsError: Error, Equatable, CustomStringConvertible {
         case let .channelLayoutMismatch(operand, columns, channels):
             return "\(operand) has \(columns) features per sample, which is not a multiple of "
                 + "\(channels) channels; pass the channel count of the layer (axis 1 of the dataset)"
-        case let .degenerateBandwidth(operand, rowsUsed):
-            return "median heuristic for \(operand): the median pairwise distance over \(rowsUsed) "
-                + "rows is 0 (most rows are identical); pass an explicit sigma"
         case let .invalidSetting(name, value, requirement):
             return "\(name) = \(value) is invalid: \(requirement)"
+        case let .notCategorical(operand, sample, reason):
+            let location = sample.map { " at sample \($0)" } ?? ""
+            return "\(operand) cannot be read as categorical labels\(location): \(reason); "
+                + "pass one integer class label per sample"
+        case let .strataCountMismatch(samples, labels):
+            return "the strata hold \(labels) labels but x and y have \(samples) samples; "
+                + "pass one stratum label per sample, in the same order"
+        case let .unpairedBootstrap(reason):
+            return "cannot form a paired bootstrap difference: \(reason); compute both estimates on the same "
+                + "samples with the same bootstrap settings"
         }
     }
 }

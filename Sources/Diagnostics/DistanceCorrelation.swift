@@ -8,79 +8,68 @@ import Linalg
 /// dCor²ᵤ = (Ã·B̃) / √|(Ã·Ã)(B̃·B̃)|,   (Ã·B̃) = Σ_{i≠j} ÃᵢⱼB̃ᵢⱼ / (n(n−3))
 /// ```
 /// (bias-corrected, Székely & Rizzo 2013/2014; can be negative). A ratio with a
-/// zero denominator is 0, as in `dcor`.
+/// zero denominator is 0, as in `dcor` and R's `energy`: a constant operand has
+/// dCor 0 by definition (and permutation p-value 1, with a warning).
+/// Categorical operands enter through their one-hot code (distances √2·1[a ≠ b]).
 ///
-/// The permutation test uses dcor's statistic n·dCov²ₙ and counts permuted
-/// values strictly greater than the observed one.
+/// Minimum samples: dCor 2, bias-corrected dCor² 4 (n − 3 in its denominator).
+/// The permutation test uses dcor's statistic n·dCov²ₙ and counts ties as
+/// exceedances (`PermutationResult`).
 /// - Complexity: n²(p + q) flops, 2n² doubles in the workspace, R·n² more for a
-///   permutation test.
+///   permutation test, 10·n²·R flops for a bootstrap.
 public struct DistanceCorrelation: Sendable {
     public var maxSamples: Int
+    public var subsampleMethod: SubsampleMethod
     public var permutation: PermutationSettings?
+    public var bootstrap: BootstrapSettings?
     public var threads: Int
 
-    public init(maxSamples: Int = 5000, permutation: PermutationSettings? = nil,
+    public init(maxSamples: Int = 5000, subsampleMethod: SubsampleMethod = .default,
+                permutation: PermutationSettings? = nil, bootstrap: BootstrapSettings? = nil,
                 threads: Int = defaultThreadCount) {
         self.maxSamples = maxSamples
+        self.subsampleMethod = subsampleMethod
         self.permutation = permutation
+        self.bootstrap = bootstrap
         self.threads = threads
     }
 
-    /// The bias-corrected estimator divides by n − 3.
-    public static let minimumSamples = 4
+    /// The V-statistic needs one pair; the bias-corrected one needs 4 samples.
+    public static let minimumSamples = 2
+
+    static let formulas = [
+        MeasureFormula(measure: .distanceCorrelation) { $0.distanceCorrelation },
+        MeasureFormula(measure: .distanceCorrelationU2) { $0.distanceCorrelationU2 },
+    ]
 
     public func callAsFunction(_ x: Matrix<Double>, _ y: Matrix<Double>,
                                workspace: KernelWorkspace = KernelWorkspace()) throws -> DistanceCorrelationResult {
+        try self(.continuous(x), .continuous(y), workspace: workspace)
+    }
+
+    public func callAsFunction(_ x: Operand, _ y: Operand, strata: CategoricalLabels? = nil,
+                               workspace: KernelWorkspace = KernelWorkspace()) throws -> DistanceCorrelationResult {
         let subsample = try InputValidation.kernelSubsample(
-            x, y, statistic: "distance correlation", name: "distance correlation",
-            minimumSamples: Self.minimumSamples, maxSamples: maxSamples, threads: threads, permutation: permutation)
-        let a = buildSymmetricKernel(subsample.apply(x), kind: .distance, into: &workspace.first, threads: threads)
-        let b = buildSymmetricKernel(subsample.apply(y), kind: .distance, into: &workspace.second, threads: threads)
-        let sums = centredProducts(a, &workspace.first, b, &workspace.second, threads: threads)
-        let n = Double(subsample.used)
-
-        var permutationResult: PermutationResult?
-        if let permutation {
-            preparePermutationBuffers(a, &workspace.first, b, &workspace.second, threads: threads)
-            permutationResult = permutationTest(&workspace.first, &workspace.second, n: a.n,
-                                                settings: permutation, rule: .strictlyGreater,
-                                                scale: 1 / n, threads: threads)
+            x, y, strata: strata, statistic: "distance correlation", name: "distance correlation",
+            minimumSamples: Self.minimumSamples, maxSamples: maxSamples, method: subsampleMethod, threads: threads,
+            permutation: permutation, bootstrap: bootstrap)
+        let xs = PreparedOperand(subsample.apply(x)).centredFeatures
+        let ys = PreparedOperand(subsample.apply(y)).centredFeatures
+        let a = buildSymmetricKernel(xs.centred, kind: .distance, into: &workspace.first, threads: threads)
+        let b = buildSymmetricKernel(ys.centred, kind: .distance, into: &workspace.second, threads: threads)
+        let constant = (x: xs.isConstant, y: ys.isConstant)
+        var analysis = KernelPairAnalysis(a, b, workspace: workspace, constant: constant, threads: threads)
+        analysis.resample(a, b, workspace: workspace, permutation: permutation, bootstrap: bootstrap,
+                          strata: strata.map { StrataRequest(subsample.apply($0), x: xs, y: ys) }, stratifiedTest: Self.formulas[0], threads: threads)
+        // Distances are in the scaled units: dCov² of the data is 2^(−ex−ey) times theirs.
+        let units = -(xs.exponent + ys.exponent)
+        let permutationResult = analysis.permutation.map {
+            PermutationResult(statistic: scaledByPowerOfTwo($0.observed / Double(a.n), units),
+                              exceedances: $0.exceedances, permutations: permutation?.permutations ?? 0,
+                              seed: permutation?.seed ?? 0, stratified: false)
         }
-        return DistanceCorrelationResult(
-            n: subsample.used, subsample: subsample,
-            covarianceSquared: sums.vKL / (n * n),
-            varianceSquaredX: sums.vKK / (n * n), varianceSquaredY: sums.vLL / (n * n),
-            uCovarianceSquared: sums.uKL / (n * (n - 3)),
-            uVarianceSquaredX: sums.uKK / (n * (n - 3)), uVarianceSquaredY: sums.uLL / (n * (n - 3)),
-            permutation: permutationResult)
-    }
-}
-
-public struct DistanceCorrelationResult: Sendable, Equatable {
-    public let n: Int
-    public let subsample: Subsample
-    /// dCov²ₙ(x, y), dCov²ₙ(x, x), dCov²ₙ(y, y) (V-statistics).
-    public let covarianceSquared: Double, varianceSquaredX: Double, varianceSquaredY: Double
-    /// The unbiased (U-centred) counterparts.
-    public let uCovarianceSquared: Double, uVarianceSquaredX: Double, uVarianceSquaredY: Double
-    /// Statistic n·dCov²ₙ, strict exceedances (dcor's convention), when requested.
-    public let permutation: PermutationResult?
-
-    /// `dcor.distance_covariance`: √dCov²ₙ.
-    public var distanceCovariance: Double { max(0, covarianceSquared).squareRoot() }
-    /// `dcor.distance_correlation_sqr`.
-    public var distanceCorrelationSquared: Double {
-        ratio(covarianceSquared, varianceSquaredX, varianceSquaredY)
-    }
-    /// `dcor.distance_correlation`, in [0, 1].
-    public var distanceCorrelation: Double { max(0, distanceCorrelationSquared).squareRoot() }
-    /// `dcor.u_distance_correlation_sqr` (bias-corrected, can be negative).
-    public var uDistanceCorrelationSquared: Double {
-        ratio(uCovarianceSquared, uVarianceSquaredX, uVarianceSquaredY)
-    }
-
-    private func ratio(_ c: Double, _ a: Double, _ b: Double) -> Double {
-        let denominator = abs(a * b).squareRoot()
-        return denominator == 0 ? 0 : c / denominator
+        return DistanceCorrelationResult(subsample: subsample, units: units, exponents: (xs.exponent, ys.exponent),
+                                         permutation: permutationResult, analysis: analysis, settings: self,
+                                         constant: constant)
     }
 }

@@ -6,6 +6,13 @@ enum InputValidation {
         .init(rows: m.rows, columns: m.columns)
     }
 
+    static func shape(_ operand: Operand) -> DiagnosticsError.Shape {
+        switch operand {
+        case .continuous(let m): return shape(m)
+        case .categorical(let labels): return .init(rows: labels.count, columns: 1)
+        }
+    }
+
     /// One operand: at least one feature, finite everywhere, `minimumSamples` rows.
     static func check(_ m: Matrix<Double>, operand: String, statistic: String, minimumSamples: Int) throws {
         guard m.columns > 0 else { throw DiagnosticsError.noFeatures(operand: operand, shape: shape(m)) }
@@ -18,13 +25,28 @@ enum InputValidation {
         }
     }
 
+    static func check(_ operand: Operand, name: String, statistic: String, minimumSamples: Int) throws {
+        switch operand {
+        case .continuous(let m):
+            try check(m, operand: name, statistic: statistic, minimumSamples: minimumSamples)
+        case .categorical(let labels):
+            guard labels.count >= minimumSamples else {
+                throw DiagnosticsError.tooFewSamples(statistic: statistic, needed: minimumSamples, got: labels.count)
+            }
+        }
+    }
+
     /// Two operands describing the same samples.
-    static func checkPair(_ x: Matrix<Double>, _ y: Matrix<Double>, statistic: String, minimumSamples: Int) throws {
-        guard x.rows == y.rows else {
+    static func checkPair(_ x: Operand, _ y: Operand, statistic: String, minimumSamples: Int) throws {
+        guard x.sampleCount == y.sampleCount else {
             throw DiagnosticsError.sampleCountMismatch(x: shape(x), y: shape(y))
         }
-        try check(x, operand: "x", statistic: statistic, minimumSamples: minimumSamples)
-        try check(y, operand: "y", statistic: statistic, minimumSamples: minimumSamples)
+        try check(x, name: "x", statistic: statistic, minimumSamples: minimumSamples)
+        try check(y, name: "y", statistic: statistic, minimumSamples: minimumSamples)
+    }
+
+    static func checkPair(_ x: Matrix<Double>, _ y: Matrix<Double>, statistic: String, minimumSamples: Int) throws {
+        try checkPair(.continuous(x), .continuous(y), statistic: statistic, minimumSamples: minimumSamples)
     }
 
     static func requirePositive(_ value: Int, _ name: String) throws {
@@ -33,20 +55,25 @@ enum InputValidation {
         }
     }
 
-    /// The checks a kernel statistic starts with: the pair, its settings, and
-    /// at least `minimumSamples` left after `--max-samples`. Returns the
+    /// The checks an n×n statistic starts with: the pair, its settings, the
+    /// strata and at least `minimumSamples` left after subsampling. Returns the
     /// subsample to compute on. `name` labels the too-few-after-subsampling error.
     static func kernelSubsample(
-        _ x: Matrix<Double>, _ y: Matrix<Double>, statistic: String, name: String, minimumSamples: Int,
-        maxSamples: Int, threads: Int, permutation: PermutationSettings?
+        _ x: Operand, _ y: Operand, strata: CategoricalLabels?, statistic: String, name: String,
+        minimumSamples: Int, maxSamples: Int, method: SubsampleMethod, threads: Int,
+        permutation: PermutationSettings?, bootstrap: BootstrapSettings?
     ) throws -> Subsample {
         try checkPair(x, y, statistic: statistic, minimumSamples: minimumSamples)
         try requirePositive(maxSamples, "maxSamples")
         try requirePositive(threads, "threads")
         if let permutation { try requirePositive(permutation.permutations, "permutations") }
-        let subsample = Subsample(total: x.rows, maxSamples: maxSamples)
+        try bootstrap?.validate()
+        if let strata, strata.count != x.sampleCount {
+            throw DiagnosticsError.strataCountMismatch(samples: x.sampleCount, labels: strata.count)
+        }
+        let subsample = Subsample(total: x.sampleCount, maxSamples: maxSamples, method: method)
         guard subsample.used >= minimumSamples else {
-            throw DiagnosticsError.tooFewSamples(statistic: "\(name) (after --max-samples)",
+            throw DiagnosticsError.tooFewSamples(statistic: "\(name) (after subsampling to maxSamples)",
                                                  needed: minimumSamples, got: subsample.used)
         }
         return subsample

@@ -6,32 +6,156 @@ import Linalg
 /// HSIC_b = tr(HKH·HLH)/n² = ‖XcᵀYc‖²_F / n²
 /// CKA    = ‖XcᵀYc‖²_F / (‖XcᵀXc‖_F · ‖YcᵀYc‖_F)        (Kornblith et al. 2019)
 /// ```
+/// computed on the power-of-two rescaled data (`ScaledColumns`) as
+/// (‖XcᵀYc‖/‖XcᵀXc‖)·(‖XcᵀYc‖/‖YcᵀYc‖), so no norm is ever squared past the
+/// float range. Categorical operands enter as their full one-hot code, whose
+/// linear kernel is the delta kernel.
+///
 /// Properties: CKA ∈ [0, 1], 1 for y = x·(orthogonal)·c + b; invariant under joint
-/// row permutations.
-/// - Complexity: n·(pq + p² + q²) flops, O(pq + p² + q²) memory.
+/// row permutations and under x → a·x + b. A constant operand makes CKA 0/0:
+/// NaN with a reason. Needs 2 samples.
+///
+/// Intervals and strata need resamples of the samples: the bootstrap runs in
+/// feature space (n·(p² + q² + pq) flops per resample) or, when cheaper, on the
+/// n×n linear kernels XcXcᵀ in the workspace like the other kernel measures
+/// (10·n²·R flops after two `syrk`); strata always use the kernels.
+/// - Complexity: n·(pq + p² + q²) flops, O(pq + p² + q²) memory for the estimate.
 public struct LinearCKA: Sendable {
-    public init() {}
+    public var bootstrap: BootstrapSettings?
+    public var threads: Int
 
-    public func callAsFunction(_ x: Matrix<Double>, _ y: Matrix<Double>) throws -> LinearCKAResult {
-        try InputValidation.checkPair(x, y, statistic: "linear CKA", minimumSamples: 2)
-        let xc = columnCentred(x), yc = columnCentred(y)
-        let n2 = Double(x.rows * x.rows)
-        let cross = squaredFrobenius(matmul(xc, yc, transposeA: true))
-        let xx = squaredFrobenius(matmul(xc, xc, transposeA: true))
-        let yy = squaredFrobenius(matmul(yc, yc, transposeA: true))
-        return LinearCKAResult(n: x.rows, hsicBiased: cross / n2, hsicBiasedXX: xx / n2, hsicBiasedYY: yy / n2)
+    public init(bootstrap: BootstrapSettings? = nil, threads: Int = defaultThreadCount) {
+        self.bootstrap = bootstrap
+        self.threads = threads
     }
 
-    private func squaredFrobenius(_ m: Matrix<Double>) -> Double {
-        m.storage.reduce(0) { $0 + $1 * $1 }
+    static let formulas = [MeasureFormula(measure: .ckaLinear) { $0.normalized }]
+
+    public func callAsFunction(_ x: Matrix<Double>, _ y: Matrix<Double>) throws -> LinearCKAResult {
+        try self(.continuous(x), .continuous(y))
+    }
+
+    public func callAsFunction(_ x: Operand, _ y: Operand, strata: CategoricalLabels? = nil,
+                               workspace: KernelWorkspace = KernelWorkspace()) throws -> LinearCKAResult {
+        try InputValidation.checkPair(x, y, statistic: "linear CKA", minimumSamples: 2)
+        try InputValidation.requirePositive(threads, "threads")
+        try bootstrap?.validate()
+        if let strata, strata.count != x.sampleCount {
+            throw DiagnosticsError.strataCountMismatch(samples: x.sampleCount, labels: strata.count)
+        }
+        let xs = PreparedOperand(x).centredFeatures, ys = PreparedOperand(y).centredFeatures
+        var analysis = KernelPairAnalysis(products: Self.featureProducts(xs.centred, ys.centred, weights: nil))
+        let n = x.sampleCount
+        if strata != nil || (bootstrap != nil && kernelRouteIsCheaper(n: n, p: xs.centred.columns, q: ys.centred.columns)) {
+            buildLinearKernel(xs.centred, into: &workspace.first)
+            buildLinearKernel(ys.centred, into: &workspace.second)
+            analysis.adopt(ResamplingOutcome(centredPair: workspace, n: n, permutation: nil, bootstrap: bootstrap,
+                                             strata: strata.map { StrataRequest($0, x: xs, y: ys) },
+                                             stratifiedTest: nil, threads: threads))
+        } else if let bootstrap {
+            let weights = bootstrapWeights(n: n, settings: bootstrap, threads: threads)
+            analysis.adopt(replicates: (0..<bootstrap.resamples).map { r in
+                Self.featureProducts(xs.centred, ys.centred, weights: (0..<n).map { weights[$0, r] })
+            })
+        }
+        return LinearCKAResult(exponents: (xs.exponent, ys.exponent), analysis: analysis, settings: self,
+                               constant: (xs.isConstant, ys.isConstant))
+    }
+
+    /// 2n(p² + q² + pq) flops per resample in feature space against n²(p + q) + 10n²R on the kernels.
+    private func kernelRouteIsCheaper(n: Int, p: Int, q: Int) -> Bool {
+        let r = Double(bootstrap?.resamples ?? 0), nd = Double(n)
+        let features = 2 * nd * Double(p * p + q * q + p * q) * r
+        let kernels = nd * nd * Double(p + q) + 10 * nd * nd * r
+        return kernels < features
+    }
+
+    /// V-products of the linear kernels from the centred features, for the
+    /// samples weighted by `weights` (resample counts, Σw = n) or all once:
+    /// vAB = ‖X̃ᵀỸ‖²_F with X̃ = X − x̄_w, i.e. X̃ᵀỸ = XᵀWY − n·x̄_w·ȳ_wᵀ.
+    /// Norms are returned squared but formed from the rescaled data, so they stay in range.
+    static func featureProducts(_ xc: Matrix<Double>, _ yc: Matrix<Double>, weights: [Double]?) -> PairProducts {
+        let n = xc.rows
+        guard let weights else {
+            let cross = matmul(xc, yc, transposeA: true).frobeniusNormSquared
+            let xx = matmul(xc, xc, transposeA: true).frobeniusNormSquared
+            let yy = matmul(yc, yc, transposeA: true).frobeniusNormSquared
+            return PairProducts(n: n, vAB: cross, vAA: xx, vBB: yy, uAB: .nan, uAA: .nan, uBB: .nan)
+        }
+        func weightedCentred(_ m: Matrix<Double>) -> (Matrix<Double>, Matrix<Double>) {
+            var means = [Double](repeating: 0, count: m.columns)
+            for i in 0..<n where weights[i] != 0 {
+                for j in 0..<m.columns { means[j] += weights[i] * m.storage[i * m.columns + j] }
+            }
+            var centred = m, weighted = m
+            for i in 0..<n {
+                for j in 0..<m.columns {
+                    let v = m.storage[i * m.columns + j] - means[j] / Double(n)
+                    centred.storage[i * m.columns + j] = v
+                    weighted.storage[i * m.columns + j] = weights[i] * v
+                }
+            }
+            return (centred, weighted)
+        }
+        let (x, xw) = weightedCentred(xc), (y, yw) = weightedCentred(yc)
+        return PairProducts(n: n,
+                            vAB: matmul(xw, y, transposeA: true).frobeniusNormSquared,
+                            vAA: matmul(xw, x, transposeA: true).frobeniusNormSquared,
+                            vBB: matmul(yw, y, transposeA: true).frobeniusNormSquared,
+                            uAB: .nan, uAA: .nan, uBB: .nan)
+    }
+}
+
+extension Matrix where Scalar == Double {
+    /// Σ entries², accumulated in order.
+    var frobeniusNormSquared: Double { storage.reduce(0) { $0 + $1 * $1 } }
+}
+
+/// The full (both triangles) linear kernel XcXcᵀ of centred rows in `buffer`:
+/// already centred, since HXXᵀH = XcXcᵀ.
+func buildLinearKernel(_ centred: Matrix<Double>, into buffer: inout [Double]) {
+    let n = centred.rows
+    gramUpper(centred, into: &buffer)
+    for i in 0..<n {
+        for j in 0..<i { buffer[i * n + j] = buffer[j * n + i] }
     }
 }
 
 public struct LinearCKAResult: Sendable, Equatable {
     public let n: Int
+    /// ‖XcᵀYc‖²/n² and the self-terms, in the data's units (squares of the data's
+    /// magnitudes: they can leave the float range at extreme scales, the CKA cannot).
     public let hsicBiased: Double
     public let hsicBiasedXX: Double
     public let hsicBiasedYY: Double
-    /// NaN when x or y has no variance.
-    public var cka: Double { hsicBiased / (hsicBiasedXX * hsicBiasedYY).squareRoot() }
+    /// NaN when x or y has no variance (0/0).
+    public let cka: Double
+    /// `cka_linear`, with an interval when requested.
+    public let estimates: [MeasureEstimate]
+    public let withinStrata: WithinStrataResult?
+    public let warnings: [DiagnosticWarning]
+
+    public func estimate(_ measure: Measure) -> MeasureEstimate? {
+        estimates.first { $0.measure == measure }
+    }
+
+    init(exponents: (x: Int, y: Int), analysis: KernelPairAnalysis, settings: LinearCKA, constant: (x: Bool, y: Bool)) {
+        let products = analysis.products
+        n = products.n
+        let (ex, ey) = exponents
+        hsicBiased = scaledByPowerOfTwo(products.biased, -2 * (ex + ey))
+        hsicBiasedXX = scaledByPowerOfTwo(products.biasedXX, -4 * ex)
+        hsicBiasedYY = scaledByPowerOfTwo(products.biasedYY, -4 * ey)
+        cka = products.normalized
+        let degenerate = DegenerateOperands(constant: constant)
+        var reasons: [Measure: String] = [:]
+        if let which = degenerate.names { reasons[.ckaLinear] = "undefined: \(which) constant (0/0)" }
+        let (estimates, estimateWarnings) = analysis.estimates(LinearCKA.formulas, bootstrap: settings.bootstrap,
+                                                               pValues: [:], reasons: reasons)
+        self.estimates = estimates
+        withinStrata = analysis.withinStrata(LinearCKA.formulas, tested: nil, permutation: nil,
+                                             bootstrap: settings.bootstrap)
+        warnings = degenerate.warnings("linear CKA is undefined (0/0)") + estimateWarnings
+            + (withinStrata?.warnings ?? [])
+    }
 }

@@ -1,4 +1,5 @@
 import SeededRandom
+
 /// Settings of a seeded permutation test.
 public struct PermutationSettings: Sendable, Equatable {
     /// R, the number of random permutations of y's rows.
@@ -12,66 +13,96 @@ public struct PermutationSettings: Sendable, Equatable {
     }
 }
 
-/// Which permuted statistics count against the observed one.
-public enum ExceedanceRule: String, Sendable {
-    /// #{T_π ≥ T} (the HSIC convention of the fixtures).
-    case greaterOrEqual = "ge"
-    /// #{T_π > T} (dcor's `permutation_test` convention).
-    case strictlyGreater = "gt"
-}
-
 /// Outcome of a permutation test: p = (1 + exceedances)/(1 + R).
+///
+/// Exceedances are the permuted statistics T_π ≥ T, ties included (within
+/// `tieTolerance`, relative). Counting ties is what makes the p-value valid
+/// (never below its nominal level under the null) when statistics can tie:
+/// categorical operands, and above all degenerate ones. A constant operand
+/// makes T and every T_π exactly 0, and the test must then say p = 1, never the
+/// "significant" 1/(1 + R) a strict rule gives. R's energy counts ties
+/// (`dcov.test`/`dcor.test`: `reps >= stat`, and p = 1 outright when dCor = 0);
+/// dcor 0.7's `permutation_test` counts only T_π > T. On continuous data ties
+/// have probability zero and both rules give the same p-value; this module uses
+/// the tie-counting rule for every statistic, distance correlation included.
 public struct PermutationResult: Sendable, Equatable {
     /// The observed statistic, computed by the same code path as the permuted ones.
     public let statistic: Double
     public let exceedances: Int
     public let permutations: Int
     public let seed: UInt64
-    public let rule: ExceedanceRule
+    /// Permutations were drawn within strata (a test of independence given the strata).
+    public let stratified: Bool
     public var pValue: Double { Double(1 + exceedances) / Double(1 + permutations) }
+
+    /// Permuted statistics within this relative distance of the observed one count
+    /// as ties: a permutation that maps the data onto an equivalent arrangement
+    /// (relabelled classes) sums the same terms in another order.
+    public static let tieTolerance = 1e-10
+
+    /// `p_method` of summary.csv: `permutation:R` or `stratified-permutation:R`.
+    public var methodLabel: String {
+        (stratified ? "stratified-permutation:" : "permutation:") + "\(permutations)"
+    }
 }
 
-/// Permutation null of T(π) = Σᵢⱼ Aᵢⱼ·B_{π(i)π(j)} for symmetric n×n matrices:
-/// A needs its upper triangle, B both triangles (rows are gathered by π).
-/// One of the two must be centred; then T(π)/n² is the biased statistic of
-/// (x, y permuted by π).
+/// Where the diagonal blocks of a block-diagonal permutation problem live in two
+/// flat arrays: block b is the `size × size` row-major matrix at `offset`.
+struct MatrixBlock: Sendable {
+    let offset: Int
+    let size: Int
+}
+
+/// Permutation null of a statistic of the block inner products
+/// Tᵦ(π) = Σᵢⱼ Aᵦ[i, j]·Bᵦ[π(i), π(j)] of symmetric blocks (A needs its upper
+/// triangle, B both triangles), with π permuting within each block: one block is
+/// the ordinary test, one block per stratum the stratified test. One of A, B
+/// must be centred within each block; then Tᵦ(π)/nᵦ² is the biased statistic of
+/// (x, y permuted by π) in block b.
 ///
-/// Permutation r uses its own generator `SplitMix64(seed:stream: r)` and runs
-/// entirely on one thread, so the exceedance count is identical for every
-/// thread count. No BLAS is called inside, so OpenBLAS's threads and these
-/// workers never compete for the cores.
-func permutationTest(_ a: inout [Double], _ b: inout [Double], n: Int, settings: PermutationSettings,
-                     rule: ExceedanceRule, scale: Double, threads: Int) -> PermutationResult {
+/// Permutation r uses its own generator `SplitMix64(seed:stream: r)` (blocks
+/// permuted in order from it) and runs entirely on one thread, so the exceedance
+/// count is identical for every thread count. No BLAS is called inside.
+///
+/// - Returns: the observed statistic and the number of tie-inclusive exceedances.
+func permutationTest(_ a: inout [Double], _ b: inout [Double], blocks: [MatrixBlock],
+                     settings: PermutationSettings, threads: Int,
+                     statistic: @escaping @Sendable ([Double]) -> Double) -> (observed: Double, exceedances: Int) {
     let r = settings.permutations
     var exceeded = [Int](repeating: 0, count: r)
     var observed = 0.0
     withShared(&a) { am in
         withShared(&b) { bm in
-            var identity = Array(0..<n)
-            observed = permutedInnerProduct(am, bm, n: n, permutation: &identity)
+            let identity = blocks.map { block in
+                permutedInnerProduct(am, bm, block: block, permutation: Array(0..<block.size))
+            }
+            observed = statistic(identity)
             let reference = observed
             withShared(&exceeded) { flags in
                 Parallel.forEachChunk(r, threads: threads) { index in
                     var generator = SplitMix64(seed: settings.seed, stream: index)
-                    var permutation = generator.permutation(n)
-                    let t = permutedInnerProduct(am, bm, n: n, permutation: &permutation)
-                    let exceeds = rule == .greaterOrEqual ? t >= reference : t > reference
-                    flags[index] = exceeds ? 1 : 0
+                    let sums = blocks.map { block in
+                        permutedInnerProduct(am, bm, block: block, permutation: generator.permutation(block.size))
+                    }
+                    let t = statistic(sums)
+                    let tolerance = PermutationResult.tieTolerance * max(abs(t), abs(reference))
+                    flags[index] = t >= reference - tolerance ? 1 : 0
                 }
             }
         }
     }
-    return PermutationResult(statistic: observed * scale, exceedances: exceeded.reduce(0, +),
-                             permutations: r, seed: settings.seed, rule: rule)
+    return (observed, exceeded.reduce(0, +))
 }
 
-private func permutedInnerProduct(_ a: SharedBuffer<Double>, _ b: SharedBuffer<Double>, n: Int,
-                                  permutation: inout [Int]) -> Double {
+private func permutedInnerProduct(_ a: SharedBuffer<Double>, _ b: SharedBuffer<Double>, block: MatrixBlock,
+                                  permutation: [Int]) -> Double {
+    let n = block.size, base = block.offset
     var total = 0.0
+    var permutation = permutation
     withShared(&permutation) { perm in
         // A and B are symmetric: the diagonal plus twice the strict upper triangle.
         for i in 0..<n {
-            let rowA = i * n, rowB = perm[i] * n
+            let rowA = base + i * n, rowB = base + perm[i] * n
             var sum = 0.0
             for j in (i + 1)..<max(i + 1, n) { sum += a[rowA + j] * b[rowB + perm[j]] }
             total += 2 * sum + a[rowA + i] * b[rowB + perm[i]]
@@ -98,15 +129,14 @@ func transformUpperTriangle(_ m: inout [Double], n: Int, threads: Int, mirror: B
     }
 }
 
-/// Prepares the workspace for `permutationTest`: K's upper triangle replaced by
-/// Kc = HKH, L mirrored onto both triangles.
-func preparePermutationBuffers(_ k: SymmetricKernel, _ kBuffer: inout [Double],
-                               _ l: SymmetricKernel, _ lBuffer: inout [Double], threads: Int) {
+/// Replaces the upper triangle of `buffer` by Kc = HKH and mirrors it onto the
+/// lower one: the full centred matrix that permutation tests, bootstrap
+/// resamples and strata read.
+func centreFully(_ k: SymmetricKernel, _ buffer: inout [Double], threads: Int) {
     let nd = Double(k.n)
     let means = k.rowSums.map { $0 / nd }
     let grand = k.total / (nd * nd)
-    transformUpperTriangle(&kBuffer, n: k.n, threads: threads, mirror: false) { i, j, v in
+    transformUpperTriangle(&buffer, n: k.n, threads: threads, mirror: true) { i, j, v in
         v - means[i] - means[j] + grand
     }
-    transformUpperTriangle(&lBuffer, n: l.n, threads: threads, mirror: true) { _, _, v in v }
 }

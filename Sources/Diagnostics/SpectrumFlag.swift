@@ -1,4 +1,5 @@
-/// Warnings attached to one batch's spectrum or λ choice, in report order.
+/// Warnings attached to one batch's spectrum, in report order (RegBN's `LambdaFlag`s
+/// about the step's λ follow them in batches.csv).
 public enum SpectrumFlag: String, Sendable, CaseIterable, Comparable {
     /// Numerical rank < min(rows, columns).
     case rankDeficient = "rank-deficient"
@@ -6,10 +7,6 @@ public enum SpectrumFlag: String, Sendable, CaseIterable, Comparable {
     case illConditioned = "ill-conditioned"
     /// More flattened features than rows in the batch: rank ≤ batch size by construction.
     case featuresExceedBatch = "features-exceed-batch"
-    /// RegBN's λ search failed and its fallback path ran.
-    case lambdaFallback = "lambda-fallback"
-    /// The official λ and the exact root of the same objective differ by more than the threshold.
-    case lambdaUnstable = "lambda-unstable"
     /// The batch holds NaN or ±infinity; no spectrum was computed.
     case nonFinite = "non-finite"
 

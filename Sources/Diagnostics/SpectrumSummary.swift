@@ -6,6 +6,7 @@ import Foundation
 /// numerical rank   = #{sᵢ > tol}
 /// condition number = s_max / min{sᵢ > tol}
 /// effective rank   = exp(−Σ pᵢ ln pᵢ),  pᵢ = sᵢ/Σs,  0·ln 0 = 0   (Roy & Vetterli 2007)
+/// (every ratio is formed from sᵢ/s_max, so spectra of any magnitude summarise alike)
 /// stable rank      = Σ sᵢ² / s_max²
 /// energy(k)        = Σ_{i≤k} sᵢ² / Σ sᵢ²
 /// ```
@@ -37,10 +38,11 @@ public struct SpectrumSummary: Sendable, Equatable {
 
     /// energy(i) for i = 1…k.
     public var cumulativeEnergy: [Double] {
-        let total = singularValues.reduce(0) { $0 + $1 * $1 }
+        let relative = normalized
+        let total = relative.reduce(0) { $0 + $1 * $1 }
         var running = 0.0
-        return singularValues.map { s in
-            running += s * s
+        return relative.map { r in
+            running += r * r
             return total > 0 ? running / total : .nan
         }
     }
@@ -71,16 +73,18 @@ public struct SpectrumSummary: Sendable, Equatable {
         tolerance = tol
         numericalRank = significant.count
         conditionNumber = significant.last.map { top / $0 } ?? .nan
-        let sum = s.reduce(0, +)
-        effectiveRank = sum > 0 ? exp(-s.reduce(0) { acc, v in
+        // Ratios to s_max: no sum or square of the values themselves can leave the float range.
+        let relative = s.map { top > 0 ? $0 / top : 0 }
+        let sum = relative.reduce(0, +)
+        effectiveRank = sum > 0 ? exp(-relative.reduce(0) { acc, v in
             let p = v / sum
             return p > 0 ? acc + p * log(p) : acc
         }) : 0
-        let energy = s.reduce(0) { $0 + $1 * $1 }
-        stableRank = top > 0 ? energy / (top * top) : 0
+        let energy = relative.reduce(0) { $0 + $1 * $1 }
+        stableRank = top > 0 ? energy : 0
         var running = 0.0, k = 0
         if energy > 0 {
-            for v in s {
+            for v in relative {
                 running += v * v
                 k += 1
                 if running >= Self.energyFraction * energy { break }

@@ -4,6 +4,7 @@ import Linalg
 /// What a pass writes over the upper triangle, from what is stored there.
 enum PairwiseKind: Sendable {
     /// exp(−γ·d²), γ = 1/(2σ²), from a stored Gram entry xᵢ·xⱼ; diagonal exactly 1.
+    /// γ = ∞ (σ underflowed in the scaled units) gives the limit 1[d = 0].
     case gaussian(gamma: Double)
     /// d = √d² (distance correlation), from a stored Gram entry; diagonal exactly 0.
     case distance
@@ -33,27 +34,50 @@ struct SymmetricKernel: Sendable {
 }
 
 /// Fills the upper triangle of `buffer` (resized to n²) with the pairwise matrix
-/// of the rows of `x` (`kind` must start from a Gram entry).
+/// of the rows of `centred` (`kind` must start from a Gram entry).
 ///
-/// Squared distances come from one `syrk`: d² = ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ on the
-/// column-centred data. Centring is what keeps this accurate: the cancellation
-/// error is ≈ ε·(‖xᵢ‖² + ‖xⱼ‖²), and after centring the norms are of the order
-/// of the distances themselves instead of the data's offset. Negative round-off
-/// is clamped to 0 and the diagonal is set exactly.
+/// Squared distances come from one `syrk`: d² = ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ on
+/// column-centred data (`ScaledColumns`). Centring is what keeps this accurate:
+/// the cancellation error is ≈ ε·(‖xᵢ‖² + ‖xⱼ‖²), and after centring the norms
+/// are of the order of the distances themselves instead of the data's offset.
+/// The power-of-two scaling keeps the squares far from overflow and underflow.
+/// Negative round-off is clamped to 0 and the diagonal is set exactly.
 ///
 /// - Complexity: n²·p flops (BLAS) plus one parallel pass over n²/2 elements.
-func buildSymmetricKernel(_ x: Matrix<Double>, kind: PairwiseKind, into buffer: inout [Double],
+func buildSymmetricKernel(_ centred: Matrix<Double>, kind: PairwiseKind, into buffer: inout [Double],
                           threads: Int) -> SymmetricKernel {
+    let n = centred.rows
+    gramUpper(centred, into: &buffer)
+    let norms = (0..<n).map { buffer[$0 * n + $0] }
+    return transformSymmetricKernel(&buffer, n: n, norms: norms, kind: kind, threads: threads)
+}
+
+/// The upper triangle of XXᵀ in `buffer` (resized to n²), written in place by `syrk`.
+func gramUpper(_ x: Matrix<Double>, into buffer: inout [Double]) {
     let n = x.rows
-    let centred = columnCentred(x)
     resize(&buffer, to: n * n)
     var gramMatrix = Matrix(rows: n, columns: n, storage: buffer)
     buffer = []  // the matrix now holds the only reference: syrk writes in place
-    gramUpper(centred, into: &gramMatrix)
+    gramUpper(x, into: &gramMatrix)
     buffer = gramMatrix.storage
-    gramMatrix = Matrix(rows: 0, columns: 0)
-    let norms = (0..<n).map { buffer[$0 * n + $0] }
-    return transformSymmetricKernel(&buffer, n: n, norms: norms, kind: kind, threads: threads)
+}
+
+/// The delta kernel Kᵢⱼ = 1[aᵢ = aⱼ] of categorical labels in the upper triangle
+/// of `buffer`; row i sums to the size of sample i's class.
+func buildDeltaKernel(_ labels: CategoricalLabels, into buffer: inout [Double], threads: Int) -> SymmetricKernel {
+    let n = labels.count
+    resize(&buffer, to: n * n)
+    let codes = labels.codes
+    let bounds = Parallel.triangleRowBlocks(n)
+    withShared(&buffer) { m in
+        Parallel.forEachChunk(bounds.count - 1, threads: threads) { c in
+            for i in bounds[c]..<bounds[c + 1] {
+                let ci = codes[i]
+                for j in i..<n { m[i * n + j] = codes[j] == ci ? 1 : 0 }
+            }
+        }
+    }
+    return SymmetricKernel(n: n, rowSums: codes.map { Double(labels.counts[$0]) }, diagonal: 1)
 }
 
 /// Rewrites the upper triangle of the n×n `buffer` as `kind` says (`norms` are
@@ -99,7 +123,7 @@ private func fillBlock(_ m: SharedBuffer<Double>, rows: Range<Int>, n: Int, norm
         switch kind {
         case .gaussian(let gamma):
             let ni = norms[i]
-            for j in others { store(row, j, exp(-gamma * max(0, ni + norms[j] - 2 * m[row + j])), &sum) }
+            for j in others { store(row, j, gaussian(gamma, max(0, ni + norms[j] - 2 * m[row + j])), &sum) }
         case .distance:
             let ni = norms[i]
             for j in others { store(row, j, max(0, ni + norms[j] - 2 * m[row + j]).squareRoot(), &sum) }
@@ -107,25 +131,16 @@ private func fillBlock(_ m: SharedBuffer<Double>, rows: Range<Int>, n: Int, norm
             let ni = norms[i]
             for j in others { store(row, j, max(0, ni + norms[j] - 2 * m[row + j]), &sum) }
         case .gaussianOfStoredSquaredDistance(let gamma):
-            for j in others { store(row, j, exp(-gamma * m[row + j]), &sum) }
+            for j in others { store(row, j, gaussian(gamma, m[row + j]), &sum) }
         }
         m[row + i] = kind.diagonal
         rowSums[i] = sum
     }
 }
 
-/// `x` with each column's mean subtracted.
-func columnCentred(_ x: Matrix<Double>) -> Matrix<Double> {
-    let n = x.rows, p = x.columns
-    guard n > 0 else { return x }
-    var means = [Double](repeating: 0, count: p)
-    for i in 0..<n {
-        for j in 0..<p { means[j] += x.storage[i * p + j] }
-    }
-    for j in 0..<p { means[j] /= Double(n) }
-    var out = x
-    for i in 0..<n {
-        for j in 0..<p { out.storage[i * p + j] -= means[j] }
-    }
-    return out
+/// exp(−γ·d²), with ∞·0 (σ → 0 at d = 0) taken as its limit 1.
+@inline(__always)
+private func gaussian(_ gamma: Double, _ squaredDistance: Double) -> Double {
+    let t = gamma * squaredDistance
+    return t.isNaN ? 1 : exp(-t)
 }

@@ -48,7 +48,11 @@ enum AttributeReader {
                 H5Aget_space(attribute.id), "H5Aget_space", .corruptFile,
                 "the dataspace of attribute '\(name)' cannot be read"))
         let shape = try space.shape(site) ?? [0]
-        let count = shape.reduce(1, *)
+        guard let count = CheckedSize.elementCount(shape), CheckedSize.bytes(count, elementSize: 8) != nil else {
+            throw site.error(
+                .tooLarge, "attribute '\(name)' declares the shape \(shape), too large to address",
+                fix: "The file's header is damaged; write the file again")
+        }
         let isScalar = shape.isEmpty
         let elementType = try type.elementType(site)
 
@@ -80,7 +84,7 @@ enum AttributeReader {
     private static func readNumbers<T: HDF5Scalar>(
         _ attribute: AttributeHandle, memoryType: hid_t, count: Int, _ name: String, _ site: Site
     ) throws -> [T] {
-        try HDF5File.allocate(count) { buffer in
+        try HDF5File.allocate(count, site) { buffer in
             guard count > 0 else { return }
             try site.check(
                 H5Aread(attribute.id, memoryType, buffer.baseAddress), "H5Aread", .readFailed,

@@ -6,6 +6,57 @@ enum ChunkFilter: Equatable {
     case deflate
     case shuffle(elementSize: Int)
 
+    /// The decoders for a pipeline (in write order), or nil when a filter
+    /// is not one HDF5IO undoes itself.
+    static func decoders(for filters: [FilterInfo], elementSize: Int) -> [ChunkFilter]? {
+        var decoders: [ChunkFilter] = []
+        for filter in filters {
+            switch filter.id {
+            case Int(chdf5_filter_deflate()): decoders.append(.deflate)
+            case Int(chdf5_filter_shuffle()):
+                decoders.append(.shuffle(elementSize: Int(filter.parameters.first ?? UInt32(elementSize))))
+            default: return nil
+            }
+        }
+        return decoders
+    }
+
+    /// The most a stored chunk of `chunkBytes` can take: deflate may expand
+    /// incompressible data slightly (zlib's compressBound). A chunk index
+    /// claiming more is damaged and must not size an allocation.
+    static func maximumStoredBytes(_ chunkBytes: Int) -> Int {
+        chunkBytes + chunkBytes / 1024 + 1024
+    }
+
+    /// Undoes `filters` from `source`, skipping those whose bit is set in
+    /// `mask`, ping-ponging between the two `stages` buffers. Returns the
+    /// decoded bytes (a view of `source` or of a stage), or nil when a
+    /// filter fails or the data would not fit a stage.
+    static func decode(
+        _ source: UnsafeRawBufferPointer, filters: [ChunkFilter], mask: UInt32,
+        stages: [UnsafeMutableRawBufferPointer]
+    ) -> UnsafeRawBufferPointer? {
+        var current = source
+        var stage = 0
+        for (index, filter) in filters.enumerated().reversed() where mask & (1 << UInt32(index)) == 0 {
+            let destination = stages[stage]
+            guard let written = filter.decode(current, into: destination) else { return nil }
+            current = UnsafeRawBufferPointer(rebasing: destination[0..<written])
+            stage = 1 - stage
+        }
+        return current
+    }
+
+    /// The decoded size of one chunk, with stage buffers of `capacity` bytes
+    /// (plus slack, so that one byte too many is seen as a wrong size).
+    static func decodedSize(
+        _ source: UnsafeRawBufferPointer, filters: [ChunkFilter], mask: UInt32, capacity: Int
+    ) -> Int? {
+        let stages = (0..<2).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: capacity + 64, alignment: 64) }
+        defer { stages.forEach { $0.deallocate() } }
+        return decode(source, filters: filters, mask: mask, stages: stages)?.count
+    }
+
     /// Undoes this filter from `source` into `destination`, returning the
     /// number of bytes written.
     func decode(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> Int? {

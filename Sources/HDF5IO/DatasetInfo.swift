@@ -140,5 +140,6 @@ public struct DatasetInfo: Sendable {
 
     /// NumPy-like dtype string, e.g. `float32`.
     public var dtype: String { elementType.description }
-    public var elementCount: Int { shape.reduce(1, *) }
+    /// nil when the declared shape overflows (a damaged header).
+    public var elementCount: Int? { CheckedSize.elementCount(shape) }
 }

@@ -16,8 +16,25 @@ struct Site {
     ) throws -> Status {
         if status >= 0 { return status }
         let stack = ErrorStack.collect()
+        if ErrorStack.saysFormatTooNew(stack) { throw formatTooNew(call: call, stack: stack) }
         throw HDF5Error(
             kind, file: file, dataset: dataset, message: message(), fix: fix(),
+            call: call, stack: stack)
+    }
+
+    /// Files written with h5py's `libver='latest'` by a newer HDF5 carry
+    /// object-header messages (layout, datatype, ...) or a superblock in
+    /// versions this library cannot decode; HDF5 then reports a bad version.
+    func formatTooNew(call: String, stack: [String]) -> HDF5Error {
+        HDF5Error(
+            .formatTooNew, file: file, dataset: dataset,
+            message: "\(dataset == nil ? "the file" : "the dataset") uses an HDF5 file format newer than this "
+                + "HDF5 library (\(HDF5Build.version)) can read (saved with libver='latest' by a newer HDF5)",
+            fix: "Re-save it in the HDF5 1.10 format with h5py (which reads both): src = h5py.File('\(file)', 'r'); "
+                + "dst = h5py.File('resaved.h5', 'w', libver='v110'); src.visititems(lambda n, o: "
+                + "dst.create_dataset(n, data=o[...], chunks=o.chunks, compression=o.compression) "
+                + "if isinstance(o, h5py.Dataset) else None); dst.close() — or write files with "
+                + "h5py.File(path, 'w', libver='v110') in the first place (copying with src.copy keeps the new format)",
             call: call, stack: stack)
     }
 
@@ -36,6 +53,17 @@ enum ErrorStack {
 
     private final class Collector {
         var entries: [Entry] = []
+    }
+
+    /// Whether HDF5's messages say that something in the file has a version
+    /// this library does not know ("bad version number for layout message",
+    /// "bad superblock version number", "wrong version number for ...").
+    static func saysFormatTooNew(_ stack: [String]) -> Bool {
+        stack.contains { line in
+            let text = line.lowercased()
+            return text.contains("version number") && (text.contains("bad") || text.contains("wrong"))
+                || text.contains("unsupported superblock version")
+        }
     }
 
     static func collect() -> [String] {

@@ -3,8 +3,15 @@
 public struct HDF5Error: Error, CustomStringConvertible, Sendable {
     public enum Kind: String, Sendable {
         case fileNotFound
+        /// A FIFO, device, socket or directory, refused before any open.
+        case notRegularFile
         case notHDF5
+        /// Written by a newer HDF5 (e.g. h5py's `libver='latest'`) than the one linked.
+        case formatTooNew
         case corruptFile
+        /// A virtual dataset's source, an external link's target or external
+        /// raw-data storage names a file (or dataset) that is not there.
+        case missingLinkedFile
         case fileExists
         case datasetNotFound
         case notADataset
@@ -12,9 +19,14 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
         case unsupportedType
         case filterUnavailable
         case notFeatures
+        /// Nothing was ever written: every value would be the fill value.
+        case noData
+        /// A declared size overflows or cannot fit in this machine's memory.
+        case tooLarge
+        /// A NaN or infinity in the features.
+        case nonFinite
         case outOfRange
         case invalidArgument
-        case invalidLocation
         case readFailed
         case writeFailed
         case library

@@ -1,5 +1,6 @@
 import CHDF5
 import Foundation
+import Suggestions
 
 /// An HDF5 file opened read-only. The file closes when the object goes away
 /// (and after the last batch sequence reading from it).
@@ -18,17 +19,13 @@ public final class HDF5File {
 
     public static func open(_ path: String) throws -> HDF5File {
         let site = Site(file: path, dataset: nil)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        let kind = PathKind.of(path)
+        if let problem = kind.problem {
             throw site.error(
-                .fileNotFound, "no such file",
-                fix: "Check the path (relative paths start at \(FileManager.default.currentDirectoryPath))")
-        }
-        guard !isDirectory.boolValue else {
-            throw site.error(.notHDF5, "this is a directory, not an HDF5 file", fix: "Pass the .h5 file inside it")
-        }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw site.error(.fileNotFound, "the file is not readable", fix: "Check its permissions (chmod u+r)")
+                kind == .missing || kind == .unreadable ? .fileNotFound : .notRegularFile, problem.message,
+                fix: kind == .missing
+                    ? "Check the path (relative paths start at \(FileManager.default.currentDirectoryPath))"
+                    : problem.fix)
         }
         return try HDF5Library.locked {
             let signature = H5Fis_hdf5(path)
@@ -62,13 +59,17 @@ public final class HDF5File {
 
     func lookup(_ path: String) -> (handle: ObjectHandle, kind: ObjectKind)? { handle.lookup(path) }
 
+    /// Datasets opened through this object (H5Dopen2 calls), so that tests
+    /// can prove a batch read never reopens its dataset. Guarded by the lock.
+    internal private(set) var datasetOpens = 0
+
     /// Opens a dataset, or throws an error that lists what the file does have.
     func openDataset(_ path: String) throws -> DatasetHandle {
         let site = Site(file: self.path, dataset: path)
-        guard let (_, kind) = lookup(path) else {
+        guard let (_, kind) = try resolve(path) else {
             throw site.error(
                 .datasetNotFound, "no such dataset; \(describeNeighbourhood(of: path))",
-                fix: "Use one of the datasets listed (see `regbn-analyze inspect \(self.path)`)")
+                fix: "Use one of the datasets listed")
         }
         guard kind == .dataset else {
             let what = kind == .group ? "a group" : "not a dataset"
@@ -78,6 +79,7 @@ public final class HDF5File {
                 .notADataset, "this is \(what), not a dataset\(members)",
                 fix: "Name a dataset, e.g. \(example)")
         }
+        datasetOpens += 1
         let id = try site.check(
             H5Dopen2(handle.id, path, chdf5_p_default()), "H5Dopen2", .corruptFile,
             "the dataset cannot be opened", fix: "The file may be corrupted; write it again")
@@ -99,7 +101,7 @@ public final class HDF5File {
             (HDF5Path.components($0.path).count, $0.path) < (HDF5Path.components($1.path).count, $1.path)
         }
         let nearest = datasets.map {
-            (path: $0.path, distance: EditDistance.between(wanted, HDF5Path.components($0.path).last ?? ""))
+            (path: $0.path, distance: editDistance(wanted, HDF5Path.components($0.path).last ?? ""))
         }
         .min { ($0.distance, $0.path) < ($1.distance, $1.path) }
         var text = ""

@@ -33,3 +33,9 @@ extension Double: HDF5Scalar {
 extension Int64: HDF5Scalar {
     public static var elementKind: HDF5ElementKind { .int64 }
 }
+
+/// The element types features are read into for analysis: `Float`, `Double`.
+public protocol FeatureScalar: HDF5Scalar, BinaryFloatingPoint {}
+
+extension Float: FeatureScalar {}
+extension Double: FeatureScalar {}

@@ -12,7 +12,7 @@ extension HDF5Writer {
     ) throws {
         let datasetPath = HDF5Path.normalize(path)
         let site = site(datasetPath)
-        try HDF5Library.locked {
+        try Self.writing {
             let file = try openFile(datasetPath)
             guard let (_, kind) = file.lookup(datasetPath), kind == .dataset else {
                 throw site.error(

@@ -1,56 +1,87 @@
 import CHDF5
 import Foundation
 
-/// Writes a new HDF5 file atomically: everything goes to a hidden temporary
-/// file in the same directory, and `commit()` renames it into place. A writer
-/// that is dropped without `commit()` (an error, a crash of the caller's
-/// logic) removes its temporary file, so no half-written file is ever left
-/// under the final name.
+/// Writes an HDF5 file at the path it is given and closes it with `finish()`.
+///
+/// It does not stage or rename: a caller that needs the final name to appear
+/// only complete (the command line tool) gives it a staging path and renames
+/// that itself. A writer dropped without `finish()` (an error in the caller's
+/// logic) deletes its file, so an unfinished file never stays behind.
 public final class HDF5Writer {
-    /// The final path, as given.
+    /// Where the file is written.
     public let path: String
-    /// Where the file is written until `commit()` (hidden, beside `path`).
-    public let temporaryPath: String
-    private let overwrite: Bool
+    /// The name errors give the file (the final output when `path` is a staging file).
+    public let displayName: String
     private var file: FileHandle?
 
-    public init(creating path: String, overwrite: Bool = false) throws {
+    /// Creates a new file at `path`; an existing file is refused unless `overwrite`.
+    public convenience init(creating path: String, overwrite: Bool = false) throws {
+        try self.init(path: path, displayName: path, mode: overwrite ? .truncate : .exclusive, fileLocking: true)
+    }
+
+    /// Writes into the existing empty file at `path` that the caller created
+    /// and holds locked (a staging file), reporting errors under `displayName`.
+    /// HDF5's own file lock is off for it: an `flock` the caller holds on the
+    /// same file would make HDF5's fail.
+    public convenience init(filling path: String, displayName: String) throws {
+        try self.init(path: path, displayName: displayName, mode: .truncate, fileLocking: false)
+    }
+
+    private enum Mode { case exclusive, truncate }
+
+    private init(path: String, displayName: String, mode: Mode, fileLocking: Bool) throws {
         self.path = path
-        self.overwrite = overwrite
-        let site = Site(file: path, dataset: nil)
-        let url = URL(fileURLWithPath: path)
-        if FileManager.default.fileExists(atPath: path), !overwrite {
+        self.displayName = displayName
+        let site = Site(file: displayName, dataset: nil)
+        if mode == .exclusive, FileManager.default.fileExists(atPath: path) {
             throw site.error(
-                .fileExists, "the file already exists", fix: "Choose another name or allow overwriting (--force)")
+                .fileExists, "the file already exists", fix: "Choose another name or allow overwriting")
         }
-        let directory = url.deletingLastPathComponent()
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
         else {
             throw site.error(
                 .fileNotFound, "the directory \(directory.path) does not exist", fix: "Create it first (mkdir -p)")
         }
-        temporaryPath = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)").path
-        let temporaryPath = temporaryPath
         file = FileHandle(
-            try HDF5Library.locked {
-                try site.check(
-                    H5Fcreate(temporaryPath, chdf5_acc_excl(), chdf5_p_default(), chdf5_p_default()), "H5Fcreate",
-                    .writeFailed, "cannot create the temporary file \(temporaryPath)",
+            try Self.writing {
+                let access = PropertyListHandle(
+                    try site.check(
+                        H5Pcreate(chdf5_p_file_access()), "H5Pcreate", .library, "cannot create file access properties"))
+                if !fileLocking {
+                    try site.check(
+                        H5Pset_file_locking(access.id, false, true), "H5Pset_file_locking", .library,
+                        "cannot turn off HDF5's file locking")
+                }
+                return try site.check(
+                    H5Fcreate(path, mode == .exclusive ? chdf5_acc_excl() : chdf5_acc_trunc(), chdf5_p_default(),
+                              access.id),
+                    "H5Fcreate", .writeFailed, "cannot create the file",
                     fix: "Check that the directory is writable and has free space")
             })
+    }
+
+    /// Call first thing in a process that writes HDF5 files, before any other
+    /// HDF5IO call. HDF5's atexit clean-up flushes files still open, and
+    /// crashes (SIGSEGV) on a file whose flush already failed (a full disk,
+    /// a file size limit): the process would die instead of exiting with the
+    /// error it reported. Complete files are flushed by `finish()`, so the
+    /// clean-up has nothing left to save.
+    public static func skipLibraryCleanupAtExit() {
+        _ = H5dont_atexit()
     }
 
     deinit {
         guard file != nil else { return }
         file = nil
-        try? FileManager.default.removeItem(atPath: temporaryPath)
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     /// Creates a group and any missing parents; existing groups are fine.
     public func createGroup(_ path: String) throws {
         let groupPath = HDF5Path.normalize(path)
-        try HDF5Library.locked {
+        try Self.writing {
             let file = try openFile(groupPath)
             if let existing = file.lookup(groupPath) {
                 guard existing.kind == .group else {
@@ -86,7 +117,7 @@ public final class HDF5Writer {
                 .invalidArgument, "shape \(shape) does not hold \(values.count) values",
                 fix: "Pass a shape whose product is the number of values")
         }
-        try HDF5Library.locked {
+        try Self.writing {
             let dataset = try makeDataset(datasetPath, shape: shape, type: T.self, storage: storage)
             guard !values.isEmpty else { return }
             try values.withUnsafeBufferPointer { buffer in
@@ -111,7 +142,7 @@ public final class HDF5Writer {
                 .invalidArgument, "shape \(shape) has no samples axis or a negative extent",
                 fix: "Pass a shape [N, ...] with non-negative extents")
         }
-        try HDF5Library.locked { _ = try makeDataset(datasetPath, shape: shape, type: type, storage: storage) }
+        try Self.writing { _ = try makeDataset(datasetPath, shape: shape, type: type, storage: storage) }
     }
 
     /// Creates the dataset (parents included); callers hold the lock.
@@ -142,7 +173,7 @@ public final class HDF5Writer {
     public func setAttribute(_ name: String, _ value: AttributeValue, on path: String = "/") throws {
         let objectPath = HDF5Path.normalize(path)
         let site = site(objectPath)
-        try HDF5Library.locked {
+        try Self.writing {
             let file = try openFile(objectPath)
             guard let (object, _) = file.lookup(objectPath) else {
                 throw site.error(
@@ -153,41 +184,55 @@ public final class HDF5Writer {
         }
     }
 
-    /// Flushes, closes and renames the temporary file to `path` (replacing an
-    /// existing file only when the writer was created with `overwrite`).
-    public func commit() throws {
+    /// Flushes everything to the file and closes it; the file at `path` is
+    /// then complete. The writer accepts no further writes.
+    public func finish() throws {
         let site = site(nil)
-        try HDF5Library.locked {
+        try Self.writing {
             let file = try openFile(nil)
             try site.check(
                 H5Fflush(file.id, H5F_SCOPE_GLOBAL), "H5Fflush", .writeFailed, "flushing the file failed",
                 fix: "Check the free disk space")
         }
+        // Closing after a successful global flush writes nothing that matters
+        // (the caller syncs the file to disk before publishing it).
         file = nil
-        // Another process may have created the file since `init`.
-        if !overwrite, FileManager.default.fileExists(atPath: path) {
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-            throw site.error(
-                .fileExists, "the file appeared while it was being written",
-                fix: "Choose another name or allow overwriting (--force)")
-        }
-        guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-            throw site.error(
-                .writeFailed, "cannot move the finished file into place: \(reason)",
-                fix: "Check that the directory is writable")
-        }
     }
 
     // MARK: - Helpers (callers hold the lock)
 
-    func site(_ dataset: String?) -> Site { Site(file: path, dataset: dataset) }
+    /// Runs `body` holding the HDF5 lock. A failed write gets the system's
+    /// reason ("No space left on device"), which HDF5 reports only deep in
+    /// its error stack, into its message.
+    static func writing<R>(_ body: () throws -> R) throws -> R {
+        do {
+            return try HDF5Library.locked(body)
+        } catch let error as HDF5Error where error.kind == .writeFailed {
+            guard let reason = systemReason(in: error.stack), !error.message.contains(reason) else { throw error }
+            throw HDF5Error(
+                error.kind, file: error.file, dataset: error.dataset, message: "\(error.message): \(reason)",
+                fix: error.fix, call: error.call, stack: error.stack)
+        }
+    }
+
+    /// The strerror text HDF5's POSIX driver puts in its stack entries
+    /// ("…, errno = 28, error message = 'No space left on device', …").
+    static func systemReason(in stack: [String]) -> String? {
+        let marker = "error message = '"
+        for entry in stack {
+            guard let start = entry.range(of: marker)?.upperBound,
+                  let end = entry[start...].firstIndex(of: "'") else { continue }
+            return String(entry[start..<end])
+        }
+        return nil
+    }
+
+    func site(_ dataset: String?) -> Site { Site(file: displayName, dataset: dataset) }
 
     func openFile(_ dataset: String?) throws -> FileHandle {
         guard let file else {
             throw site(dataset).error(
-                .invalidArgument, "the writer has already been committed", fix: "Create a new HDF5Writer")
+                .invalidArgument, "the writer has already finished the file", fix: "Create a new HDF5Writer")
         }
         return file
     }

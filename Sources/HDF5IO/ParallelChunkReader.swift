@@ -6,11 +6,12 @@ import Foundation
 ///
 /// HDF5 inflates chunks one after another inside its global lock, which caps
 /// gzip reads at one core (≈0.2–0.3 GB/s here). When a dataset's pipeline is
-/// only deflate and shuffle and its file type is already the requested native
-/// type, this reader fetches the raw chunks with H5Dread_chunk (under the
-/// lock, a page-cache copy) and undoes the filters itself on every core,
-/// scattering each chunk straight into the caller's buffer. Anything else
-/// (other filters, type conversion) is left to H5Dread.
+/// only deflate and shuffle and its file type is the requested native type
+/// (or native float32 read as Double, the tool's usual case), this reader
+/// fetches the raw chunks with H5Dread_chunk (under the lock, a page-cache
+/// copy) and undoes the filters itself on every core, scattering each chunk
+/// straight into the caller's buffer (widening float32 to Double on the way).
+/// Anything else (other filters, other conversions) is left to H5Dread.
 ///
 /// `@unchecked Sendable`: every stored property is immutable after `make`,
 /// and the only HDF5 calls (in `fetch`) run under the HDF5 lock.
@@ -21,7 +22,11 @@ final class ParallelChunkReader: @unchecked Sendable {
     private let chunkShape: [Int]
     /// In write order; decoded in reverse.
     private let filters: [ChunkFilter]
+    /// Bytes per stored element.
     private let elementSize: Int
+    /// Stored float32 values are written to the output as Double.
+    private let widens: Bool
+    /// One output element of the fill value.
     private let fill: [UInt8]
 
     private var chunkBytes: Int { chunkShape.reduce(elementSize, *) }
@@ -37,19 +42,12 @@ final class ParallelChunkReader: @unchecked Sendable {
         else { return nil }
         let type = DatatypeHandle(
             try site.check(H5Dget_type(dataset.id), "H5Dget_type", .corruptFile, "the element type cannot be read"))
-        guard H5Tequal(type.id, kind.nativeType) > 0 else { return nil }
+        let widens = kind == .float64 && H5Tequal(type.id, chdf5_native_float()) > 0
+        guard H5Tequal(type.id, kind.nativeType) > 0 || widens else { return nil }
         let elementSize = H5Tget_size(type.id)
-        var filters: [ChunkFilter] = []
-        for filter in storage.filters {
-            switch filter.id {
-            case Int(chdf5_filter_deflate()): filters.append(.deflate)
-            case Int(chdf5_filter_shuffle()):
-                filters.append(.shuffle(elementSize: Int(filter.parameters.first ?? UInt32(elementSize))))
-            default: return nil
-            }
-        }
+        guard let filters = ChunkFilter.decoders(for: storage.filters, elementSize: elementSize) else { return nil }
         let plist = try dataset.creationProperties(site)
-        var fill = [UInt8](repeating: 0, count: elementSize)
+        var fill = [UInt8](repeating: 0, count: widens ? MemoryLayout<Double>.size : elementSize)
         var defined = H5D_FILL_VALUE_ERROR
         if H5Pfill_value_defined(plist.id, &defined) >= 0, defined != H5D_FILL_VALUE_UNDEFINED {
             try site.check(
@@ -58,12 +56,12 @@ final class ParallelChunkReader: @unchecked Sendable {
         }
         return ParallelChunkReader(
             site: site, dataset: dataset, shape: shape, chunkShape: chunks, filters: filters,
-            elementSize: elementSize, fill: fill)
+            elementSize: elementSize, widens: widens, fill: fill)
     }
 
     private init(
         site: Site, dataset: DatasetHandle, shape: [Int], chunkShape: [Int], filters: [ChunkFilter],
-        elementSize: Int, fill: [UInt8]
+        elementSize: Int, widens: Bool, fill: [UInt8]
     ) {
         self.site = site
         self.dataset = dataset
@@ -71,41 +69,56 @@ final class ParallelChunkReader: @unchecked Sendable {
         self.chunkShape = chunkShape
         self.filters = filters
         self.elementSize = elementSize
+        self.widens = widens
         self.fill = fill
     }
 
-    /// The chunk origins (element coordinates) that intersect `samples`.
-    func chunkOrigins(samples: Range<Int>) -> [[Int]] {
-        var lower = [Int](repeating: 0, count: shape.count)
-        var upper = shape.indices.map { (shape[$0] - 1) / chunkShape[$0] }
-        lower[0] = samples.lowerBound / chunkShape[0]
-        upper[0] = (samples.upperBound - 1) / chunkShape[0]
-        var origins: [[Int]] = []
-        var grid = lower
-        while true {
-            origins.append(zip(grid, chunkShape).map(*))
-            var axis = shape.count - 1
-            while axis >= 0 {
-                grid[axis] += 1
-                if grid[axis] <= upper[axis] { break }
-                grid[axis] = lower[axis]
-                axis -= 1
+    /// The chunk origins (element coordinates) that intersect `blocks`
+    /// (ascending, disjoint sample ranges), each chunk once.
+    func chunkOrigins(blocks: [Range<Int>]) -> [[Int]] {
+        var chunkRows: [Int] = []
+        for block in blocks where !block.isEmpty {
+            let first = block.lowerBound / chunkShape[0]
+            let last = (block.upperBound - 1) / chunkShape[0]
+            var row = max(first, (chunkRows.last ?? -1) + 1)
+            while row <= last {
+                chunkRows.append(row)
+                row += 1
             }
-            if axis < 0 { return origins }
         }
+        guard !chunkRows.isEmpty else { return [] }
+        let upper = shape.indices.map { (shape[$0] - 1) / chunkShape[$0] }
+        var origins: [[Int]] = []
+        for chunkRow in chunkRows {
+            var grid = [Int](repeating: 0, count: shape.count)
+            grid[0] = chunkRow
+            while true {
+                origins.append(zip(grid, chunkShape).map(*))
+                var axis = shape.count - 1
+                while axis >= 1 {
+                    grid[axis] += 1
+                    if grid[axis] <= upper[axis] { break }
+                    grid[axis] = 0
+                    axis -= 1
+                }
+                if axis < 1 { break }
+            }
+        }
+        return origins
     }
 
     /// Fills `output` (the samples' elements in C order) using `threads`
     /// workers. Called without the HDF5 lock: each worker takes it only to
     /// fetch its next raw chunk.
-    func read(samples: Range<Int>, into output: UnsafeMutableRawBufferPointer, threads: Int) throws {
-        let work = Work(origins: chunkOrigins(samples: samples), output: output)
+    func read(blocks: [Range<Int>], into output: UnsafeMutableRawBufferPointer, threads: Int) throws {
+        let work = Work(origins: chunkOrigins(blocks: blocks), output: output)
+        let selection = Selection(blocks: blocks)
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, work.origins.count))) { _ in
             let buffers = WorkerBuffers(chunkBytes: chunkBytes)
             defer { buffers.deallocate() }
             while let (origin, raw) = fetch(work, buffers) {
                 do {
-                    try place(origin: origin, raw: raw, samples: samples, buffers: buffers, output: work.output)
+                    try place(origin: origin, raw: raw, selection: selection, buffers: buffers, output: work.output)
                 } catch {
                     work.fail(error)
                 }
@@ -172,6 +185,11 @@ final class ParallelChunkReader: @unchecked Sendable {
         let offset = origin.map { hsize_t($0) }
         var size: hsize_t = 0
         guard H5Dget_chunk_storage_size(dataset.id, offset, &size) >= 0, size > 0 else { return nil }
+        guard size <= hsize_t(ChunkFilter.maximumStoredBytes(chunkBytes)) else {
+            throw site.error(
+                .corruptFile, "the chunk at \(origin) claims \(size) stored bytes, more than a chunk of "
+                    + "\(chunkBytes) bytes can take", fix: "The file's chunk index is damaged; write the file again")
+        }
         if Int(size) > buffers.compressed.count {
             buffers.compressed.deallocate()
             buffers.compressed = .allocate(byteCount: Int(size), alignment: 64)
@@ -187,65 +205,110 @@ final class ParallelChunkReader: @unchecked Sendable {
     /// Outside the lock: undoes the filters and copies the chunk's part of the
     /// selection into the output (or the fill value for unwritten chunks).
     private func place(
-        origin: [Int], raw: RawChunk?, samples: Range<Int>, buffers: WorkerBuffers,
+        origin: [Int], raw: RawChunk?, selection: Selection, buffers: WorkerBuffers,
         output: UnsafeMutableRawBufferPointer
     ) throws {
         guard let raw else {
-            scatter(origin: origin, from: nil, samples: samples, into: output)
+            scatter(origin: origin, from: nil, selection: selection, into: output)
             return
         }
-        var current = UnsafeRawBufferPointer(rebasing: buffers.compressed[0..<raw.bytes])
-        var stage = 0
-        for (index, filter) in filters.enumerated().reversed() where raw.filterMask & (1 << UInt32(index)) == 0 {
-            let destination = buffers.stages[stage]
-            guard let written = filter.decode(current, into: destination) else {
-                throw site.error(
-                    .readFailed, "the chunk at \(origin) cannot be decoded (\(filter))",
-                    fix: "The file may be corrupted; write it again")
-            }
-            current = UnsafeRawBufferPointer(rebasing: destination[0..<written])
-            stage = 1 - stage
-        }
-        guard current.count == chunkBytes else {
+        let decoded = ChunkFilter.decode(
+            UnsafeRawBufferPointer(rebasing: buffers.compressed[0..<raw.bytes]), filters: filters, mask: raw.filterMask,
+            stages: buffers.stages)
+        guard let decoded else {
             throw site.error(
-                .readFailed, "the chunk at \(origin) holds \(current.count) bytes instead of \(chunkBytes)",
+                .readFailed, "the chunk at \(origin) cannot be decoded (\(filters))",
                 fix: "The file may be corrupted; write it again")
         }
-        scatter(origin: origin, from: current, samples: samples, into: output)
+        guard decoded.count == chunkBytes else {
+            throw site.error(
+                .readFailed, "the chunk at \(origin) holds \(decoded.count) bytes instead of \(chunkBytes)",
+                fix: "The file may be corrupted; write it again")
+        }
+        scatter(origin: origin, from: decoded, selection: selection, into: output)
     }
 
-    /// Copies the intersection of the chunk at `origin` with the selection
-    /// (`samples` × all other axes) row by row along the last axis.
+    /// The requested blocks of samples and where each starts in the output.
+    private struct Selection {
+        let blocks: [Range<Int>]
+        let outputRows: [Int]
+
+        init(blocks: [Range<Int>]) {
+            self.blocks = blocks
+            var start = 0
+            outputRows = blocks.map { block in
+                defer { start += block.count }
+                return start
+            }
+        }
+
+        /// Index of the first block that ends after `row`.
+        func firstBlock(endingAfter row: Int) -> Int {
+            var low = 0
+            var high = blocks.count
+            while low < high {
+                let middle = (low + high) / 2
+                if blocks[middle].upperBound <= row { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+    }
+
+    /// Copies the intersection of the chunk at `origin` with each selected
+    /// block (× all other axes) row by row along the last axis.
     private func scatter(
-        origin: [Int], from chunk: UnsafeRawBufferPointer?, samples: Range<Int>,
+        origin: [Int], from chunk: UnsafeRawBufferPointer?, selection: Selection,
+        into output: UnsafeMutableRawBufferPointer
+    ) {
+        let chunkEnd = min(origin[0] + chunkShape[0], shape[0])
+        var block = selection.firstBlock(endingAfter: origin[0])
+        while block < selection.blocks.count, selection.blocks[block].lowerBound < chunkEnd {
+            let rows = selection.blocks[block]
+            scatter(
+                origin: origin, from: chunk, rows: max(origin[0], rows.lowerBound)..<min(chunkEnd, rows.upperBound),
+                outputRow: selection.outputRows[block] - rows.lowerBound, into: output)
+            block += 1
+        }
+    }
+
+    /// One block: file rows `rows` land at output row `row + outputRow`.
+    private func scatter(
+        origin: [Int], from chunk: UnsafeRawBufferPointer?, rows: Range<Int>, outputRow: Int,
         into output: UnsafeMutableRawBufferPointer
     ) {
         let rank = shape.count
         var lower = origin
         var upper = (0..<rank).map { min(origin[$0] + chunkShape[$0], shape[$0]) }
-        lower[0] = max(origin[0], samples.lowerBound)
-        upper[0] = min(upper[0], samples.upperBound)
+        lower[0] = rows.lowerBound
+        upper[0] = rows.upperBound
         guard zip(lower, upper).allSatisfy({ $0 < $1 }) else { return }
-        let outputShape = [samples.count] + shape.dropFirst()
         let chunkStrides = Self.strides(chunkShape)
-        let outputStrides = Self.strides(outputShape)
-        let run = (upper[rank - 1] - lower[rank - 1]) * elementSize
+        let outputStrides = Self.strides(shape)
+        let count = upper[rank - 1] - lower[rank - 1]
+        let outputSize = fill.count
         var index = lower
         while true {
             var source = 0
-            var target = 0
+            var target = (index[0] + outputRow) * outputStrides[0]
             for axis in 0..<rank {
                 source += (index[axis] - origin[axis]) * chunkStrides[axis]
-                target += (index[axis] - (axis == 0 ? samples.lowerBound : 0)) * outputStrides[axis]
+                if axis > 0 { target += index[axis] * outputStrides[axis] }
             }
             let destination = UnsafeMutableRawBufferPointer(
-                rebasing: output[(target * elementSize)..<(target * elementSize + run)])
+                rebasing: output[(target * outputSize)..<((target + count) * outputSize)])
             if let chunk {
-                destination.copyMemory(
-                    from: UnsafeRawBufferPointer(rebasing: chunk[(source * elementSize)...].prefix(run)))
+                let values = UnsafeRawBufferPointer(
+                    rebasing: chunk[(source * elementSize)..<((source + count) * elementSize)])
+                if widens, let from = values.baseAddress, let to = destination.baseAddress {
+                    // Stage buffers are 64-byte aligned and Float runs start at
+                    // multiples of 4, so typed pointers apply and the loop vectorises.
+                    Self.widen(from.assumingMemoryBound(to: Float.self), into: to.assumingMemoryBound(to: Double.self), count: count)
+                } else {
+                    destination.copyMemory(from: values)
+                }
             } else {
-                for start in stride(from: 0, to: run, by: elementSize) {
-                    for byte in 0..<elementSize { destination[start + byte] = fill[byte] }
+                for start in stride(from: 0, to: count * outputSize, by: outputSize) {
+                    for byte in 0..<outputSize { destination[start + byte] = fill[byte] }
                 }
             }
             var axis = rank - 2
@@ -257,6 +320,10 @@ final class ParallelChunkReader: @unchecked Sendable {
             }
             if axis < 0 { return }
         }
+    }
+
+    private static func widen(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Double>, count: Int) {
+        for element in 0..<count { target[element] = Double(source[element]) }
     }
 
     private static func strides(_ shape: [Int]) -> [Int] {

@@ -7,15 +7,28 @@ extension DatasetHandle {
     func sampleSpaces(
         _ samples: Range<Int>, shape: [Int], _ site: Site, failure: HDF5Error.Kind
     ) throws -> (file: DataspaceHandle, memory: DataspaceHandle) {
-        var start = [hsize_t](repeating: 0, count: shape.count)
-        var count = shape.map { hsize_t($0) }
-        start[0] = hsize_t(samples.lowerBound)
-        count[0] = hsize_t(samples.count)
+        try sampleSpaces([samples], shape: shape, site, failure: failure)
+    }
+
+    /// The same for several ascending, disjoint blocks of samples: one file
+    /// selection (a union of hyperslabs) and a memory space holding the
+    /// blocks' rows one after the other.
+    func sampleSpaces(
+        _ blocks: [Range<Int>], shape: [Int], _ site: Site, failure: HDF5Error.Kind
+    ) throws -> (file: DataspaceHandle, memory: DataspaceHandle) {
         let fileSpace = DataspaceHandle(
             try site.check(H5Dget_space(id), "H5Dget_space", .corruptFile, "the dataspace cannot be read"))
-        try site.check(
-            H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, start, nil, count, nil), "H5Sselect_hyperslab",
-            failure, "selecting samples \(samples.lowerBound)..<\(samples.upperBound) failed")
+        var start = [hsize_t](repeating: 0, count: shape.count)
+        var count = shape.map { hsize_t($0) }
+        for (index, block) in blocks.enumerated() {
+            start[0] = hsize_t(block.lowerBound)
+            count[0] = hsize_t(block.count)
+            try site.check(
+                H5Sselect_hyperslab(fileSpace.id, index == 0 ? H5S_SELECT_SET : H5S_SELECT_OR, start, nil, count, nil),
+                "H5Sselect_hyperslab", failure,
+                "selecting samples \(block.lowerBound)..<\(block.upperBound) failed")
+        }
+        count[0] = hsize_t(blocks.reduce(0) { $0 + $1.count })
         let memorySpace = DataspaceHandle(
             try site.check(
                 H5Screate_simple(Int32(count.count), count, nil), "H5Screate_simple", failure,

@@ -1,19 +1,44 @@
 /// Channels-last (`nhwc`) ⇄ channels-first (`nchw`) reordering.
-enum ChannelsLast {
+public enum ChannelsLast {
     /// `[N, d1, ..., dk, C]` → `[N, C, d1, ..., dk]`; rank ≤ 2 is unchanged.
-    static func nchwShape(_ shape: [Int]) -> [Int] {
+    public static func nchwShape(_ shape: [Int]) -> [Int] {
         guard shape.count > 2, let channels = shape.last else { return shape }
         return [shape[0], channels] + shape[1..<(shape.count - 1)]
     }
 
-    static func needsTranspose(_ shape: [Int]) -> Bool { shape.count > 2 }
+    public static func needsTranspose(_ shape: [Int]) -> Bool { shape.count > 2 }
 
     /// Transposes each sample's `spatial × channels` block to `channels × spatial`.
-    static func toChannelsFirst<T>(
+    /// 4- and 8-byte elements move as integers, so that generic callers get
+    /// a specialised loop instead of per-element witness calls.
+    public static func toChannelsFirst<T>(
         _ source: UnsafeBufferPointer<T>, into destination: UnsafeMutableBufferPointer<T>,
         samples: Int, spatial: Int, channels: Int
     ) {
         precondition(source.count == samples * spatial * channels && destination.count == source.count)
+        switch MemoryLayout<T>.stride {
+        case 4:
+            source.withMemoryRebound(to: UInt32.self) { from in
+                destination.withMemoryRebound(to: UInt32.self) { to in
+                    transpose(from, into: to, samples: samples, spatial: spatial, channels: channels)
+                }
+            }
+        case 8:
+            source.withMemoryRebound(to: UInt64.self) { from in
+                destination.withMemoryRebound(to: UInt64.self) { to in
+                    transpose(from, into: to, samples: samples, spatial: spatial, channels: channels)
+                }
+            }
+        default:
+            transpose(source, into: destination, samples: samples, spatial: spatial, channels: channels)
+        }
+    }
+
+    @inline(__always)
+    private static func transpose<T>(
+        _ source: UnsafeBufferPointer<T>, into destination: UnsafeMutableBufferPointer<T>,
+        samples: Int, spatial: Int, channels: Int
+    ) {
         let block = spatial * channels
         for sample in 0..<samples {
             let base = sample * block

@@ -1,4 +1,5 @@
 import COpenBLAS
+import Synchronization
 
 // The only file in the package that touches CBLAS/LAPACK pointers. Everything
 // here is row-major on the Swift side; where a column-major LAPACK routine is
@@ -6,10 +7,13 @@ import COpenBLAS
 
 /// A floating-point type with BLAS/LAPACK kernels (Float → s*, Double → d*).
 /// The underscored requirements are implementation details of this module.
-public protocol LinalgScalar: BinaryFloatingPoint, Sendable, LosslessStringConvertible
+public protocol LinalgScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable, LosslessStringConvertible
 where Self.RawSignificand: FixedWidthInteger {
+    /// `c[cOffset...] ← alpha·op(a[aOffset...])·op(b[bOffset...]) + beta·c[cOffset...]`, row-major,
+    /// each operand read through its leading dimension (a block of a larger matrix needs no copy).
     static func _gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
-                      a: [Self], lda: Int, b: [Self], ldb: Int, beta: Self, c: inout [Self], ldc: Int)
+                      a: [Self], aOffset: Int, lda: Int, b: [Self], bOffset: Int, ldb: Int, beta: Self,
+                      c: inout [Self], cOffset: Int, ldc: Int)
     static func _syrk(n: Int, k: Int, alpha: Self, a: [Self], lda: Int, c: inout [Self])
     static func _gesdd(wantVectors: Bool, m: Int, n: Int, a: inout [Self],
                        s: inout [Self], u: inout [Self], vt: inout [Self]) -> Int32
@@ -17,6 +21,21 @@ where Self.RawSignificand: FixedWidthInteger {
 }
 
 private func transpose(_ flag: Bool) -> CBLAS_TRANSPOSE { flag ? CblasTrans : CblasNoTrans }
+
+/// Pointers to elements `aOffset`, `bOffset`, `cOffset` of three non-empty arrays (the
+/// callers in Products.swift check every block against its matrix before calling).
+private func withOperands<T>(_ a: [T], _ aOffset: Int, _ b: [T], _ bOffset: Int, _ c: inout [T], _ cOffset: Int,
+                             _ body: (UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>) -> Void) {
+    precondition(aOffset < a.count && bOffset < b.count && cOffset < c.count, "gemm: block offset outside its matrix")
+    a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+            c.withUnsafeMutableBufferPointer { pc in
+                guard let a0 = pa.baseAddress, let b0 = pb.baseAddress, let c0 = pc.baseAddress else { return }
+                body(a0 + aOffset, b0 + bOffset, c0 + cOffset)
+            }
+        }
+    }
+}
 
 /// Runs a LAPACK routine twice: once with `lwork = -1` to learn the workspace
 /// sizes, then for real. `call(work, lwork, iwork, liwork)` returns `info`.
@@ -41,10 +60,12 @@ private func withWorkspace<T: BinaryFloatingPoint>(
 
 extension Double: LinalgScalar {
     public static func _gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
-                             a: [Double], lda: Int, b: [Double], ldb: Int, beta: Double,
-                             c: inout [Double], ldc: Int) {
-        cblas_dgemm(CblasRowMajor, transpose(transA), transpose(transB), Int32(m), Int32(n), Int32(k),
-                    alpha, a, Int32(lda), b, Int32(ldb), beta, &c, Int32(ldc))
+                             a: [Double], aOffset: Int, lda: Int, b: [Double], bOffset: Int, ldb: Int,
+                             beta: Double, c: inout [Double], cOffset: Int, ldc: Int) {
+        withOperands(a, aOffset, b, bOffset, &c, cOffset) { pa, pb, pc in
+            cblas_dgemm(CblasRowMajor, transpose(transA), transpose(transB), Int32(m), Int32(n), Int32(k),
+                        alpha, pa, Int32(lda), pb, Int32(ldb), beta, pc, Int32(ldc))
+        }
     }
 
     public static func _syrk(n: Int, k: Int, alpha: Double, a: [Double], lda: Int, c: inout [Double]) {
@@ -84,10 +105,12 @@ extension Double: LinalgScalar {
 
 extension Float: LinalgScalar {
     public static func _gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
-                             a: [Float], lda: Int, b: [Float], ldb: Int, beta: Float,
-                             c: inout [Float], ldc: Int) {
-        cblas_sgemm(CblasRowMajor, transpose(transA), transpose(transB), Int32(m), Int32(n), Int32(k),
-                    alpha, a, Int32(lda), b, Int32(ldb), beta, &c, Int32(ldc))
+                             a: [Float], aOffset: Int, lda: Int, b: [Float], bOffset: Int, ldb: Int,
+                             beta: Float, c: inout [Float], cOffset: Int, ldc: Int) {
+        withOperands(a, aOffset, b, bOffset, &c, cOffset) { pa, pb, pc in
+            cblas_sgemm(CblasRowMajor, transpose(transA), transpose(transB), Int32(m), Int32(n), Int32(k),
+                        alpha, pa, Int32(lda), pb, Int32(ldb), beta, pc, Int32(ldc))
+        }
     }
 
     public static func _syrk(n: Int, k: Int, alpha: Float, a: [Float], lda: Int, c: inout [Float]) {
@@ -125,13 +148,56 @@ extension Float: LinalgScalar {
 
 /// OpenBLAS's process-wide settings.
 public enum BLAS {
-    /// Threads OpenBLAS uses for each call. Small factorisations run faster on
-    /// one thread (NOTES.md), so callers choose rather than inherit.
+    /// Threads OpenBLAS uses for each call outside `withSingleThread` sections (small
+    /// factorisations run faster on one thread, NOTES.md, so callers choose rather than
+    /// inherit). Set inside a section, the count takes effect when the last section ends.
     public static var threadCount: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+        get { sections.withLock { $0.depth > 0 ? $0.configured : Int(openblas_get_num_threads()) } }
+        set {
+            sections.withLock { state in
+                if state.depth > 0 {
+                    state.configured = max(1, newValue)
+                } else {
+                    openblas_set_num_threads(Int32(max(1, newValue)))
+                }
+            }
+        }
     }
 
     /// The kernel family OpenBLAS picked (e.g. "Haswell"); benchmarks print it.
     public static var coreName: String { String(cString: openblas_get_corename()) }
+
+    /// The threads OpenBLAS itself is set to right now (1 inside a section).
+    static var activeThreadCount: Int { Int(openblas_get_num_threads()) }
+
+    private static let sections = Mutex(SingleThreadSections())
+
+    /// Runs `body` with OpenBLAS on one thread, handing it `threadCount` (the caller's
+    /// budget for threads of its own).
+    ///
+    /// Sections may overlap across threads: the first to enter switches OpenBLAS to one
+    /// thread and the last to leave restores `threadCount`, so concurrent callers never
+    /// undo each other. Switching costs tens of nanoseconds (measured).
+    public static func withSingleThread<Result>(_ body: (_ configuredThreads: Int) throws -> Result) rethrows -> Result {
+        let configured = sections.withLock { state in
+            if state.depth == 0 {
+                state.configured = Int(openblas_get_num_threads())
+                openblas_set_num_threads(1)
+            }
+            state.depth += 1
+            return state.configured
+        }
+        defer {
+            sections.withLock { state in
+                state.depth -= 1
+                if state.depth == 0 { openblas_set_num_threads(Int32(state.configured)) }
+            }
+        }
+        return try body(configured)
+    }
+}
+
+private struct SingleThreadSections: Sendable {
+    var depth = 0
+    var configured = 1
 }

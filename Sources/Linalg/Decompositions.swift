@@ -11,7 +11,7 @@ public struct ThinSVD<T: LinalgScalar>: Sendable {
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 private func requireFinite<T: LinalgScalar>(_ a: Matrix<T>, _ routine: String) throws {
-    for v in a.storage where !v.isFinite { throw LinalgError.nonFinite(routine: routine) }
+    guard allFinite(a.storage) else { throw LinalgError.nonFinite(routine: routine) }
 }
 
 private func check(_ info: Int32, _ routine: String) throws {
@@ -21,65 +21,54 @@ private func check(_ info: Int32, _ routine: String) throws {
 
 /// Thin SVD by LAPACK's divide-and-conquer `?gesdd` (what torch.linalg.svd uses on CPU).
 ///
+/// `gesdd` overwrites its input: a matrix handed over at its last use is decomposed in
+/// its own storage, any other is copied once (copy on write).
+///
 /// - Throws: `LinalgError.nonFinite` on NaN/±inf, `.didNotConverge` if LAPACK fails.
 /// - Complexity: O(m·n·min(m, n)).
 @_specialize(where T == Float)
 @_specialize(where T == Double)
-public func thinSVD<T: LinalgScalar>(_ a: Matrix<T>) throws -> ThinSVD<T> {
+public func thinSVD<T: LinalgScalar>(_ a: consuming Matrix<T>) throws -> ThinSVD<T> {
     try requireFinite(a, "gesdd")
     let m = a.rows, n = a.columns, k = min(m, n)
     guard k > 0 else {
         return ThinSVD(u: Matrix(rows: m, columns: 0), s: [], vt: Matrix(rows: 0, columns: n))
     }
-    var work = a.storage
     var s = [T](repeating: 0, count: k)
     var u = [T](repeating: 0, count: m * k)
     var vt = [T](repeating: 0, count: k * n)
-    try check(T._gesdd(wantVectors: true, m: m, n: n, a: &work, s: &s, u: &u, vt: &vt), "gesdd")
+    try check(T._gesdd(wantVectors: true, m: m, n: n, a: &a.storage, s: &s, u: &u, vt: &vt), "gesdd")
     return ThinSVD(u: Matrix(rows: m, columns: k, storage: u), s: s,
                    vt: Matrix(rows: k, columns: n, storage: vt))
 }
 
-/// Singular values only (descending), `min(rows, columns)` of them.
+/// Singular values only (descending), `min(rows, columns)` of them; like `thinSVD`,
+/// decomposes a matrix handed over at its last use in its own storage.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
-public func singularValues<T: LinalgScalar>(_ a: Matrix<T>) throws -> [T] {
+public func singularValues<T: LinalgScalar>(_ a: consuming Matrix<T>) throws -> [T] {
     try requireFinite(a, "gesdd")
     let k = min(a.rows, a.columns)
     guard k > 0 else { return [] }
-    var work = a.storage
     var s = [T](repeating: 0, count: k)
     var unused: [T] = [0]
     var unused2: [T] = [0]
-    try check(T._gesdd(wantVectors: false, m: a.rows, n: a.columns, a: &work, s: &s,
+    try check(T._gesdd(wantVectors: false, m: a.rows, n: a.columns, a: &a.storage, s: &s,
                        u: &unused, vt: &unused2), "gesdd")
     return s
 }
 
-/// Eigenvalues (ascending) of a symmetric matrix, by `?syevd`; only the upper triangle is read.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
-public func symmetricEigenvalues<T: LinalgScalar>(_ a: Matrix<T>) throws -> [T] {
-    precondition(a.rows == a.columns, "symmetricEigenvalues needs a square matrix")
-    try requireFinite(a, "syevd")
-    guard a.rows > 0 else { return [] }
-    var work = a.storage
-    var w = [T](repeating: 0, count: a.rows)
-    try check(T._syevd(wantVectors: false, n: a.rows, a: &work, w: &w), "syevd")
-    return w
-}
-
 /// Eigen-decomposition of a symmetric matrix: ascending eigenvalues and, row i
-/// of `vectors`, the unit eigenvector of eigenvalue i.
+/// of `vectors`, the unit eigenvector of eigenvalue i. Only the upper triangle is read;
+/// a matrix handed over at its last use is decomposed in its own storage.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
-public func symmetricEigen<T: LinalgScalar>(_ a: Matrix<T>) throws -> (values: [T], vectors: Matrix<T>) {
+public func symmetricEigen<T: LinalgScalar>(_ a: consuming Matrix<T>) throws -> (values: [T], vectors: Matrix<T>) {
     precondition(a.rows == a.columns, "symmetricEigen needs a square matrix")
     try requireFinite(a, "syevd")
     guard a.rows > 0 else { return ([], a) }
-    var work = a.storage
     var w = [T](repeating: 0, count: a.rows)
-    try check(T._syevd(wantVectors: true, n: a.rows, a: &work, w: &w), "syevd")
+    try check(T._syevd(wantVectors: true, n: a.rows, a: &a.storage, w: &w), "syevd")
     // LAPACK leaves eigenvector j in column j (column-major), which is row j read row-major.
-    return (w, Matrix(rows: a.rows, columns: a.rows, storage: work))
+    return (w, a)
 }

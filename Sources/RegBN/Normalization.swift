@@ -4,25 +4,21 @@
 // module dtype: in float32 this is at least as accurate as torch's kernels, and
 // the fixtures' replay tolerances allow for that difference.
 
-/// LayerNorm over all columns of each row (biased variance):
+/// LayerNorm over all columns of each row (biased variance), in place:
 /// `y = (x − mean(x)) / √(var(x) + eps)`.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
-@inline(never)
-func layerNormRows<T: LinalgScalar>(_ x: Matrix<T>, eps: Double) -> Matrix<T> {
-    var out = x
-    let n = x.columns
-    guard n > 0 else { return out }
-    let src = x.storage
-    for r in 0..<x.rows {
-        let base = r * n
-        let row = base..<(base + n)
-        let mean = rangeMoments(src, row) / Double(n)
-        let sq = rangeMoments(src, row, mean: mean)
-        let rstd = 1 / (sq / Double(n) + eps).squareRoot()
-        for j in base..<(base + n) { out.storage[j] = T((Double(src[j]) - mean) * rstd) }
-    }
-    return out
+func layerNormRows<T: LinalgScalar>(_ x: inout Matrix<T>, eps: Double) {
+    standardizeEachRun(&x.storage, rowRuns(x), epsilon: eps)
+}
+
+/// The same from `x` into `out` (its storage reused when it has x's shape).
+func layerNormRows<T: LinalgScalar>(_ x: Matrix<T>, into out: inout Matrix<T>, eps: Double) {
+    out.ensureShape(rows: x.rows, columns: x.columns)
+    standardizeEachRun(x.storage, into: &out.storage, rowRuns(x), epsilon: eps)
+}
+
+/// Each row of `x` as one run.
+private func rowRuns<T: LinalgScalar>(_ x: Matrix<T>) -> StridedRuns {
+    StridedRuns(start: 0, length: x.columns, stride: x.columns, count: x.rows)
 }
 
 /// Running statistics of a BatchNorm layer (torch buffers `running_mean`,
@@ -48,28 +44,35 @@ public struct BatchNormState<T: LinalgScalar>: Sendable, Equatable {
     /// running mean/variance move by `momentum` towards the batch mean and the
     /// unbiased batch variance.
     ///
-    /// `x` is samples × (channels·spatial), channel major within a row.
+    /// `x` is samples × (channels·spatial), channel major within a row; the result goes
+    /// to `out`, whose storage is reused when it has x's shape.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     @inline(never)
-    mutating func normalizeTraining(_ x: Matrix<T>) -> Matrix<T> {
+    mutating func normalizeTraining(_ x: Matrix<T>, into out: inout Matrix<T>) {
         let channels = runningMean.count
         let spatial = x.columns / channels
         let count = x.rows * spatial
-        var out = x
-        let src = x.storage
+        out.ensureShape(rows: x.rows, columns: x.columns)
         for c in 0..<channels {
-            let blocks = (0..<x.rows).map { r in (r * x.columns + c * spatial)..<(r * x.columns + (c + 1) * spatial) }
-            let mean = blocks.reduce(0.0) { $0 + rangeMoments(src, $1) } / Double(count)
-            let sq = blocks.reduce(0.0) { $0 + rangeMoments(src, $1, mean: mean) }
+            // Channel c: `spatial` values in every sample's row.
+            let runs = StridedRuns(start: c * spatial, length: spatial, stride: x.columns, count: x.rows)
+            let mean = sum(x.storage, runs) / Double(count)
+            let sq = sumOfSquaredDeviations(x.storage, runs, from: mean)
             let invstd = 1 / (sq / Double(count) + eps).squareRoot()
-            for block in blocks { for j in block { out.storage[j] = T((Double(src[j]) - mean) * invstd) } }
+            standardize(x.storage, into: &out.storage, runs, center: mean, scale: invstd)
             // torch divides by n − 1 for the running variance (NaN for a single value).
             let unbiased = count > 1 ? sq / Double(count - 1) : .nan
             runningMean[c] = T((1 - momentum) * Double(runningMean[c]) + momentum * mean)
             runningVar[c] = T((1 - momentum) * Double(runningVar[c]) + momentum * unbiased)
         }
         batchesTracked += 1
+    }
+
+    /// The same, into a new matrix.
+    mutating func normalizeTraining(_ x: Matrix<T>) -> Matrix<T> {
+        var out = Matrix<T>(rows: 0, columns: 0)
+        normalizeTraining(x, into: &out)
         return out
     }
 }
@@ -91,16 +94,25 @@ public enum InputNormalizer<T: LinalgScalar>: Sendable, Equatable {
         }
     }
 
-    /// Training-mode forward (BatchNorm updates its running statistics).
-    mutating func normalizeTraining(_ x: Matrix<T>) -> Matrix<T> {
+    /// Training-mode forward (BatchNorm updates its running statistics) into `out`, whose
+    /// storage is reused when it has x's shape.
+    mutating func normalizeTraining(_ x: Matrix<T>, into out: inout Matrix<T>) {
         switch self {
-        case .identity: return x
-        case let .layerNorm(eps): return layerNormRows(x, eps: eps)
+        case .identity:
+            out = x
+        case let .layerNorm(eps):
+            layerNormRows(x, into: &out, eps: eps)
         case .batchNorm(var state, let dims):
-            let y = state.normalizeTraining(x)
+            state.normalizeTraining(x, into: &out)
             self = .batchNorm(state, spatialDimensions: dims)
-            return y
         }
+    }
+
+    /// The same, into a new matrix.
+    mutating func normalizeTraining(_ x: Matrix<T>) -> Matrix<T> {
+        var out = Matrix<T>(rows: 0, columns: 0)
+        normalizeTraining(x, into: &out)
+        return out
     }
 
     /// The BatchNorm running statistics, when this is a BatchNorm layer.

@@ -27,7 +27,7 @@ public enum RegBNError: Error, Equatable, CustomStringConvertible {
                 + "stop normalising for the rest of the run)"
         case let .singularRegularisedSpectrum(lambda):
             return "s² + λ is zero for a singular value of the normalised g batch at λ = \(lambda); "
-                + "set --sigma-min to a positive value (e.g. 1e-8) so zero singular values are replaced"
+                + "with sigmaMin 0, zero singular values are not replaced"
         case let .decompositionFailed(reason):
             return "the SVD of the normalised g batch failed: \(reason)"
         case let .invalidLambdaSchedule(reason):

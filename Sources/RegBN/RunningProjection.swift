@@ -10,19 +10,74 @@ import Foundation
 /// ```
 /// Scalars are rounded to the module dtype as torch does when it mixes Python
 /// floats with tensors; the elementwise blend runs in the module dtype.
+///
+/// W is held as column shards (blocks of f's features, `ProjectionShard`). An update
+/// makes two passes over W — the gap, then the blend — with W_hat multiplied out tile by
+/// tile from its factors and stored whole only when it is small; the shards run on
+/// parallel threads. The shard boundaries depend on the shape only, so W is the same
+/// for any thread count.
 public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
-    public private(set) var w: Matrix<T>
+    /// Q, the flattened g width.
+    public let rows: Int
+    /// P, the flattened f width.
+    public let columns: Int
+    private(set) var shards: [ProjectionShard<T>]
     public private(set) var m: T = 0
     public private(set) var v: T = 0
 
     public init(rows: Int, columns: Int) {
-        w = Matrix(rows: rows, columns: columns)
+        self.init(w: Matrix(rows: rows, columns: columns), m: 0, v: 0)
     }
 
     public init(w: Matrix<T>, m: T, v: T) {
-        self.w = w
+        let blocks = Self.columnBlocks(rows: w.rows, columns: w.columns)
+        self.init(w: w, m: m, v: v, columnBlocks: blocks,
+                  tileRows: { ProjectionShard<T>.tileRows(rows: w.rows, columns: w.columns, width: $0.count) })
+    }
+
+    /// W cut into `columnBlocks` (consecutive, covering every column), each block's W_hat
+    /// multiplied out `tileRows(block)` rows at a time. Tests choose the layout here.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    init(w: Matrix<T>, m: T, v: T, columnBlocks: [Range<Int>], tileRows: (Range<Int>) -> Int) {
+        precondition(columnBlocks.first?.lowerBound == 0 && columnBlocks.last?.upperBound == w.columns
+                     && zip(columnBlocks, columnBlocks.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound },
+                     "column blocks \(columnBlocks) do not cover 0..<\(w.columns)")
+        rows = w.rows
+        columns = w.columns
+        shards = columnBlocks.map { block in
+            ProjectionShard(w: w.columns(block), columns: block, tileRows: tileRows(block))
+        }
         self.m = m
         self.v = v
+    }
+
+    /// Equal W, m and v, however W is sharded.
+    public static func == (a: RunningProjection, b: RunningProjection) -> Bool {
+        guard a.rows == b.rows, a.columns == b.columns, a.m == b.m, a.v == b.v else { return false }
+        if a.shards.map(\.columns) == b.shards.map(\.columns) { return a.shards == b.shards }
+        return a.w == b.w
+    }
+
+    /// W (Q × P), assembled from its column shards: O(Q·P) time and memory.
+    public var w: Matrix<T> { assembled() }
+
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    private func assembled() -> Matrix<T> {
+        var whole = Matrix<T>(rows: rows, columns: columns)
+        for shard in shards { whole.replaceColumns(shard.columns, with: shard.w) }
+        return whole
+    }
+
+    /// The column blocks W is sharded into. Small W (< 2¹⁵ elements or < 32 columns) stays
+    /// whole: threads would cost more than they save. Larger W is split into an even number
+    /// of blocks, 2·⌈P/256⌉ but at most P/16 (64–128 columns wide once P ≥ 128), so that
+    /// two threads get equal shares.
+    static func columnBlocks(rows: Int, columns: Int) -> [Range<Int>] {
+        guard rows * columns >= 1 << 15, columns >= 32 else { return [0..<columns] }
+        let count = min(columns / 16, 2 * ((columns + 255) / 256))
+        return (0..<count).map { b in (b * columns / count)..<((b + 1) * columns / count) }
     }
 
     /// What one update did.
@@ -35,15 +90,30 @@ public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
         public let wFrobeniusAfter: T
     }
 
-    mutating func update(with wHat: Matrix<T>, epoch: Int, beta1: Double, beta2: Double, momentum: Double) -> Update {
-        precondition(wHat.rows == w.rows && wHat.columns == w.columns, "W_hat shape differs from W")
-        let gap = meanAbsoluteDifference(w.storage, wHat.storage)
+    /// Blends W towards this batch's `W_hat` (given by its factors), spreading the
+    /// shards over up to `threads` threads.
+    mutating func update(with factors: RidgeFactors<T>, epoch: Int, beta1: Double, beta2: Double,
+                         momentum: Double, threads: Int) -> Update {
+        precondition(factors.rows == rows && factors.columns == columns, "W_hat shape differs from W")
+        // Each shard's part of Σ|W − W_hat|, added in shard order.
+        let gapSums = mutateConcurrently(&shards, threads: threads) { $0.beginUpdate(factors) }
+        let gap = T(gapSums.reduce(0, +) / Double(rows * columns))
         m = T(beta1) * m + T(1 - beta1) * gap
         v = T(beta2) * v + T(1 - beta2) * (gap * gap)
         let mHat = m / T(1 - pow(beta1, Double(epoch + 1)))
         let vHat = v / T(1 - pow(beta2, Double(epoch + 1)))
         let eta = T(momentum) * mHat / (vHat.squareRoot() + T(1e-8))
-        let squares = blend(&w.storage, keep: 1 - eta, eta: eta, with: wHat.storage)
-        return Update(l1Gap: gap, m: m, v: v, eta: eta, wFrobeniusAfter: T(squares.squareRoot()))
+        let keep = 1 - eta
+        let squares = mutateConcurrently(&shards, threads: threads) { $0.finishUpdate(keep: keep, eta: eta) }
+        return Update(l1Gap: gap, m: m, v: v, eta: eta,
+                      wFrobeniusAfter: T(squares.reduce(0, +).squareRoot()))
+    }
+
+    /// `residual ← residual − x·W`, shard by shard (x: b × Q, residual: b × P).
+    func subtractProjection(of x: Matrix<T>, from residual: inout Matrix<T>) {
+        for shard in shards {
+            matmulAccumulate(x.block(), shard.w.block(), into: &residual, columns: shard.columns,
+                             alpha: -1, beta: 1)
+        }
     }
 }

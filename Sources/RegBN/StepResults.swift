@@ -50,7 +50,8 @@ public struct TrainingStepResult<T: LinalgScalar>: Sendable {
     /// Official objective `|h(λ) − 1|` at `lambda` (nil when λ = 0).
     public let objectiveAtLambda: T?
     public let update: RunningProjection<T>.Update?
-    public let wHat: Matrix<T>?
+    /// This batch's ridge solution in factored form (nil when `returnedInputs`).
+    let factors: RidgeFactors<T>?
     /// Frobenius norm of the running W after the update.
     public let wFrobeniusAfter: T?
 
@@ -63,6 +64,10 @@ public struct TrainingStepResult<T: LinalgScalar>: Sendable {
     /// (the audit's `lambda_root` column); O(k) per residual evaluation.
     public var rootSolution: LambdaSearchOutcome? { spectrum.map { RootLambdaSolver.solve($0.objective) } }
     public var lbfgsIterations: Int { search?.iterations ?? 0 }
+    /// This batch's ridge solution `W_hat` (Q × P). The step never forms it (the running-W
+    /// update multiplies it out tile by tile); asking for it costs O(Q·k·P) flops and Q·P
+    /// memory each time, and so do the three summaries below.
+    public var wHat: Matrix<T>? { factors?.wHat }
     public var wHatFrobenius: T? { wHat.map(frobeniusNorm) }
     /// Row sums of `W_hat` (Q values, each over P).
     public var wHatRowSums: [T]? { wHat.map(rowSums) }
@@ -73,28 +78,17 @@ public struct TrainingStepResult<T: LinalgScalar>: Sendable {
 /// Sums of each row, accumulated in Double.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
-@inline(never)
 public func rowSums<T: LinalgScalar>(_ a: Matrix<T>) -> [T] {
-    (0..<a.rows).map { i in T(a.row(i).reduce(0.0) { $0 + Double($1) }) }
+    (0..<a.rows).map { i in T(sum(a.storage, (i * a.columns)..<((i + 1) * a.columns))) }
 }
 
 /// Sums of each column, accumulated in Double.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
-@inline(never)
 public func columnSums<T: LinalgScalar>(_ a: Matrix<T>) -> [T] {
     var sums = [Double](repeating: 0, count: a.columns)
     for i in 0..<a.rows {
         for j in 0..<a.columns { sums[j] += Double(a.storage[i * a.columns + j]) }
     }
     return sums.map { T($0) }
-}
-
-/// Frobenius norm accumulated in Double (a float32 running sum over millions of
-/// entries would lose digits the fixtures' tolerances do not allow).
-@_specialize(where T == Float)
-@_specialize(where T == Double)
-@inline(never)
-public func frobeniusNorm<T: LinalgScalar>(_ a: Matrix<T>) -> T {
-    T(squareSum(a.storage).squareRoot())
 }

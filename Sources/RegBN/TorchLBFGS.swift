@@ -30,7 +30,13 @@ struct TorchLBFGS<T: LinalgScalar> {
 
         var d: T = 0, t: T = 0
         var previousGrad: T = 0, previousLoss = loss
-        var oldDirs: [T] = [], oldSteps: [T] = [], ro: [T] = []
+        // At most one history entry per iteration: with room for maxIterations the loop
+        // allocates nothing (the search runs up to five L-BFGS steps per training step).
+        var oldDirs: [T] = [], oldSteps: [T] = [], ro: [T] = [], al: [T] = []
+        oldDirs.reserveCapacity(maxIterations)
+        oldSteps.reserveCapacity(maxIterations)
+        ro.reserveCapacity(maxIterations)
+        al.reserveCapacity(maxIterations)
         var hDiag: T = 1
         var iteration = 0
         while iteration < maxIterations {
@@ -53,7 +59,8 @@ struct TorchLBFGS<T: LinalgScalar> {
                 }
                 // Two-loop recursion, in torch's order.
                 var q = -grad
-                var al = [T](repeating: 0, count: oldDirs.count)
+                al.removeAll(keepingCapacity: true)
+                al.append(contentsOf: repeatElement(0, count: oldDirs.count))
                 for i in stride(from: oldDirs.count - 1, through: 0, by: -1) {
                     al[i] = oldSteps[i] * q * ro[i]
                     q = q + (-al[i]) * oldDirs[i]

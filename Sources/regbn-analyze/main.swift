@@ -1,4 +1,6 @@
 import Foundation
+import HDF5IO
 
+HDF5Writer.skipLibraryCleanupAtExit()
 Interruption.install()
-exit(App.main(Array(CommandLine.arguments.dropFirst())).rawValue)
+Interruption.exit(App.main(Array(CommandLine.arguments.dropFirst())))

@@ -19,7 +19,7 @@ import TestSupport
         let writer = try HDF5Writer(creating: path)
         try writer.write("/f", shape: f.shape, values: f.storage)
         try writer.write("/g", shape: g.shape, values: g.storage)
-        try writer.commit()
+        try writer.finish()
         let out = directory.appendingPathComponent("r")
         let run = try ToolRunner.run(["dependence", "--x", "\(path):/f", "--y", "\(path):/g", "--permutations", "0",
                                       "--max-samples", "100000", "--out", out.path, "--quiet"])
@@ -68,7 +68,7 @@ import TestSupport
         let writer = try HDF5Writer(creating: evalPath)
         try writer.write("/f", shape: f.shape, values: f.storage)
         try writer.write("/g", shape: g.shape, values: g.storage)
-        try writer.commit()
+        try writer.finish()
         let common = ["normalize", "--f", "\(fixturePath):/f", "--g", "\(fixturePath):/g", "--batch-size", "50",
                       "--epochs", "2", "--normalize-input", "true", "--quiet"]
         let full = directory.appendingPathComponent("full.h5").path

@@ -1,5 +1,5 @@
 import Testing
-@testable import regbn_analyze
+import Suggestions
 
 @Suite struct EditDistanceTests {
     @Test func distances() {

@@ -22,7 +22,7 @@ import TestSupport
         try writer.write("/f", shape: f.shape, values: f.storage)
         try writer.write("/g", shape: [n, h, w, c], values: channelsLast)
         try writer.write("/g_nchw", shape: g.shape, values: g.storage)
-        try writer.commit()
+        try writer.finish()
 
         func summary(_ dataset: String, layout: String) throws -> String {
             let out = directory.appendingPathComponent("r-\(layout)").path
@@ -59,7 +59,7 @@ import TestSupport
             let last = Self.channelsLast(x)
             try writer.write("/\(name)_nhwc", shape: last.shape, values: last.values)
         }
-        try writer.commit()
+        try writer.finish()
 
         func normalize(_ suffix: String, layout: String) throws -> HDF5File {
             let out = directory.appendingPathComponent("out-\(layout).h5").path

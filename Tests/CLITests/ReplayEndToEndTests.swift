@@ -93,7 +93,20 @@ import TestSupport
         let writer = try HDF5Writer(creating: path)
         try writer.write("/f", shape: [n, 6], values: f.map { Float($0) })
         try writer.write("/g", shape: [n, 2, 3, 3], values: g.map { Float($0) })
-        try writer.commit()
+        try writer.finish()
+    }
+
+    /// A little-endian, C-order `.npy` file (format 1.0) of `values`.
+    static func writeNPY<Element>(_ path: String, descr: String, shape: [Int], bytes values: [Element]) throws {
+        let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(dims)), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+        data.append(contentsOf: [UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+        data.append(contentsOf: Array(header.utf8))
+        values.withUnsafeBytes { data.append(contentsOf: $0) }
+        try data.write(to: URL(fileURLWithPath: path))
     }
 
     @Test func shuffledRunReplaysBitForBitFromItsWrittenOrder() throws {
@@ -113,7 +126,19 @@ import TestSupport
                     try normalize(replay, ["--order", "\(first):/order"])] {
             #expect(run.status == 0, "\(run.stderr)")
         }
+        // The same log as NumPy arrays (what a training script saves with np.save) replays identically.
+        let written = try HDF5File.open(first)
+        let orderNPY = directory.appendingPathComponent("order.npy").path
+        let lambdaNPY = directory.appendingPathComponent("lambda.npy").path
+        let writtenOrder = try written.readArray("/order", as: Int64.self)
+        try Self.writeNPY(orderNPY, descr: "<i8", shape: writtenOrder.shape, bytes: writtenOrder.storage)
+        let writtenLambda = try written.readArray("/steps/lambda", as: Double.self)
+        try Self.writeNPY(lambdaNPY, descr: "<f8", shape: writtenLambda.shape, bytes: writtenLambda.storage)
+        let fromNumPy = directory.appendingPathComponent("from-numpy.h5").path
+        let numpyRun = try normalize(fromNumPy, ["--order", orderNPY, "--lambda-from", lambdaNPY])
+        #expect(numpyRun.status == 0, "\(numpyRun.stderr)")
         let a = try HDF5File.open(first), b = try HDF5File.open(again), c = try HDF5File.open(replay)
+        let d = try HDF5File.open(fromNumPy)
         let order = try a.readArray("/order", as: Int64.self)
         #expect(order.shape == [3, 17])
         #expect(order.storage == (try b.readArray("/order", as: Int64.self)).storage, "the same seed, the same order")
@@ -128,6 +153,8 @@ import TestSupport
             #expect(finite, "\(path) is finite")
             let replayed = try c.readArray(path, as: Double.self).storage
             #expect(replayed == expected, "\(path) replayed bit for bit")
+            let fromLog = try d.readArray(path, as: Double.self).storage
+            #expect(fromLog == expected, "\(path) replayed bit for bit from .npy logs")
         }
     }
 
@@ -144,7 +171,7 @@ import TestSupport
         try writer.write("/epochs3", shape: [3, 17], values: (0..<51).map { Int64($0 % 17) })
         try writer.write("/flat", shape: [30], values: (0..<30).map { Int64($0 % 15) })
         try writer.write("/cube", shape: [2, 17, 1], values: (0..<34).map { Int64($0 % 17) })
-        try writer.commit()
+        try writer.finish()
         func normalize(_ extra: [String]) throws -> ToolRun {
             let epochs = extra.contains("--epochs") ? [] : ["--epochs", "2"]
             return try ToolRunner.run(["normalize", "--f", "\(data):/f", "--g", "\(data):/g", "--batch-size", "8",

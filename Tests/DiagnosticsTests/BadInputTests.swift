@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Linalg
+import SeededRandom
 import Testing
 
 @Test("Mismatched sample counts name both shapes")
@@ -32,25 +33,61 @@ func nonFiniteValuesAreLocated() throws {
     }
 }
 
-@Test("Too few samples for a statistic")
+@Test("Too few samples: below one pair nothing can be computed")
 func tooFewSamples() throws {
-    let x = TestData.gaussian(rows: 5, columns: 2, seed: 5)
-    #expect(throws: DiagnosticsError.tooFewSamples(statistic: "Gaussian HSIC with the gamma test", needed: 6, got: 5)) {
-        try GaussianHSIC()(x, x)
+    let one = TestData.gaussian(rows: 1, columns: 2, seed: 5)
+    #expect(throws: DiagnosticsError.tooFewSamples(statistic: "Gaussian HSIC", needed: 2, got: 1)) {
+        try GaussianHSIC()(one, one)
     }
-    let three = TestData.gaussian(rows: 3, columns: 2, seed: 5)
-    #expect(throws: DiagnosticsError.tooFewSamples(statistic: "distance correlation", needed: 4, got: 3)) {
-        try DistanceCorrelation()(three, three)
+    #expect(throws: DiagnosticsError.tooFewSamples(statistic: "distance correlation", needed: 2, got: 1)) {
+        try DistanceCorrelation()(one, one)
     }
-    #expect(throws: DiagnosticsError.self) { try GaussianHSIC(maxSamples: 5)(TestData.gaussian(rows: 50, columns: 2, seed: 1), TestData.gaussian(rows: 50, columns: 2, seed: 2)) }
+    #expect(throws: DiagnosticsError.tooFewSamples(statistic: "linear CKA", needed: 2, got: 1)) {
+        try LinearCKA()(one, one)
+    }
+    #expect(throws: DiagnosticsError.tooFewSamples(statistic: "Gaussian HSIC (after subsampling to maxSamples)",
+                                                   needed: 2, got: 1)) {
+        try GaussianHSIC(maxSamples: 1)(TestData.gaussian(rows: 50, columns: 2, seed: 1),
+                                        TestData.gaussian(rows: 50, columns: 2, seed: 2))
+    }
+    #expect(throws: DiagnosticsError.tooFewSamples(statistic: "every dependence measure", needed: 2, got: 1)) {
+        try DependenceMeasures()(.continuous(one), .continuous(one))
+    }
 }
 
-@Test("Identical rows give no median bandwidth; a fixed sigma must be positive")
-func degenerateBandwidth() throws {
-    let constant = Matrix<Double>(rows: 10, columns: 3, repeating: 1.5)
+@Test("Invalid settings are refused with the setting named")
+func invalidSettings() throws {
     let y = TestData.gaussian(rows: 10, columns: 2, seed: 6)
-    #expect(throws: DiagnosticsError.degenerateBandwidth(operand: "x", rowsUsed: 10)) { try GaussianHSIC()(constant, y) }
-    #expect(throws: DiagnosticsError.self) { try GaussianHSIC(bandwidthY: .fixed(-1))(y, y) }
+    #expect(throws: DiagnosticsError.invalidSetting(name: "sigma for y", value: "-1.0",
+                                                    requirement: "must be a finite number > 0")) {
+        try GaussianHSIC(bandwidthY: .fixed(-1))(y, y)
+    }
+    #expect(throws: DiagnosticsError.self) { try GaussianHSIC(bandwidthX: .fixed(.infinity))(y, y) }
+    #expect(throws: DiagnosticsError.invalidSetting(name: "confidence", value: "1.0",
+                                                    requirement: "must lie strictly between 0 and 1")) {
+        try DistanceCorrelation(bootstrap: BootstrapSettings(confidence: 1))(y, y)
+    }
+    #expect(throws: DiagnosticsError.invalidSetting(name: "bootstrap resamples", value: "0",
+                                                    requirement: "must be at least 1")) {
+        try LinearCKA(bootstrap: BootstrapSettings(resamples: 0))(y, y)
+    }
+    #expect(throws: DiagnosticsError.strataCountMismatch(samples: 10, labels: 3)) {
+        try GaussianHSIC()(.continuous(y), .continuous(y), strata: CategoricalLabels([0, 1, 0]))
+    }
+}
+
+@Test("Labels that are not integers are refused with the sample named")
+func notCategorical() throws {
+    let fractional = Matrix<Double>(rows: 3, columns: 1, storage: [1, 2.5, 3])
+    #expect(throws: DiagnosticsError.notCategorical(operand: "y", sample: 1,
+                                                    reason: "its value 2.5 is not an integer label")) {
+        try CategoricalLabels(fractional, operand: "y")
+    }
+    let huge = Matrix<Double>(rows: 2, columns: 1, storage: [1, 1e300])
+    #expect(throws: DiagnosticsError.self) { try CategoricalLabels(huge) }
+    #expect(throws: DiagnosticsError.self) { try CategoricalLabels(Matrix<Double>(rows: 2, columns: 2)) }
+    let error = DiagnosticsError.notCategorical(operand: "y", sample: 1, reason: "its value 2.5 is not an integer label")
+    #expect(error.description.contains("sample 1") && error.description.contains("integer class label"))
 }
 
 @Test("Constant channels are reported and left out of the summaries, never folded in as NaN")
@@ -71,7 +108,7 @@ func constantChannels() throws {
     }
 }
 
-@Test("maxSamples larger than n uses all n and says so; smaller takes evenly strided rows")
+@Test("maxSamples larger than n uses all n; smaller takes seeded random rows, or strided ones when asked")
 func maxSamplesSubsampling() throws {
     let x = TestData.gaussian(rows: 40, columns: 3, seed: 9)
     let y = TestData.dependent(on: x, columns: 2, noise: 0.5, seed: 10)
@@ -79,32 +116,48 @@ func maxSamplesSubsampling() throws {
     #expect(all.subsample.isComplete && all.subsample.used == 40 && all.n == 40 && all.subsample.maxSamples == 5000)
     let some = try DistanceCorrelation(maxSamples: 16)(x, y)
     #expect(some.subsample.used == 16 && some.subsample.total == 40 && !some.subsample.isComplete)
-    #expect(some.subsample.indices == (0..<16).map { $0 * 40 / 16 })
+    #expect(some.subsample.method == .random(seed: 0))
+    var generator = SplitMix64(seed: 0)
+    #expect(some.subsample.indices == generator.sampleWithoutReplacement(16, from: 40))
+    #expect(some.subsample.indices == some.subsample.indices.sorted() && Set(some.subsample.indices).count == 16)
     let direct = try DistanceCorrelation()(x.selectingRows(some.subsample.indices), y.selectingRows(some.subsample.indices))
     #expect(direct.distanceCorrelation == some.distanceCorrelation)
+    let strided = try DistanceCorrelation(maxSamples: 16, subsampleMethod: .strided)(x, y)
+    #expect(strided.subsample.indices == (0..<16).map { $0 * 40 / 16 })
+    let other = Subsample(total: 40, maxSamples: 16, method: .random(seed: 1))
+    #expect(other.indices != some.subsample.indices)
 }
 
-@Test("Median heuristic: numpy's median over i < j, strided rows beyond 1000")
+@Test("Median heuristic: numpy's median over i < j; random rows beyond 1000, strided when asked")
 func medianHeuristic() throws {
     let odd = Matrix<Double>(rows: 3, columns: 1, storage: [0, 1, 3])     // distances 1, 3, 2
     #expect(try MedianHeuristic().choose(odd).sigma == 2)
     let even = Matrix<Double>(rows: 4, columns: 1, storage: [0, 1, 3, 7]) // 1, 3, 7, 2, 6, 4
     let choice = try MedianHeuristic().choose(even)
-    #expect(choice.sigma == 3.5 && choice.rowsUsed == 4 && choice.pairsUsed == 6)
+    #expect(choice.sigma == 3.5 && choice.rowsUsed == 4 && choice.pairsUsed == 6 && !choice.positiveDistancesOnly)
     let withTies = Matrix<Double>(rows: 4, columns: 1, storage: [0, 0, 0, 5]) // 0, 0, 0, 5, 5, 5 → zeros kept
     #expect(try MedianHeuristic().choose(withTies).sigma == 2.5)
     let big = TestData.gaussian(rows: 2500, columns: 2, seed: 11)
-    let strided = try MedianHeuristic().choose(big)
-    #expect(strided.rowsUsed == 1000 && strided.pairsUsed == 499_500)
+    let random = try MedianHeuristic().choose(big)
+    #expect(random.rowsUsed == 1000 && random.pairsUsed == 499_500 && random.rowSelection == .random(seed: 0))
+    let drawn = big.selectingRows(Subsample(total: 2500, maxSamples: 1000, method: .random(seed: 0)).indices)
+    #expect(try MedianHeuristic().choose(drawn).sigma == random.sigma)
+    let strided = try MedianHeuristic(rowSelection: .strided).choose(big)
     let picked = big.selectingRows((0..<1000).map { $0 * 2500 / 1000 })
     #expect(try MedianHeuristic(maxRows: 1000).choose(picked).sigma == strided.sigma)
 }
 
-@Test("A constant operand with a fixed σ gives zero HSIC and NaN p-values, not a crash")
-func constantOperandWithFixedSigma() throws {
-    let x = TestData.gaussian(rows: 12, columns: 2, seed: 12)
-    let constant = Matrix<Double>(rows: 12, columns: 2, repeating: 3)
-    let r = try GaussianHSIC(bandwidthY: .fixed(1))(x, constant)
-    #expect(abs(r.hsicBiased) < 1e-15 && abs(r.hsicUnbiased) < 1e-15)
-    #expect(r.gamma.pValue.isNaN && r.gamma.alpha.isNaN)
+@Test("More than half the pairs tied: σ is the median of the positive distances, flagged")
+func tiedDistancesFallBack() throws {
+    // 8 of 10 rows identical: 28 of the 45 distances are 0, so their median is 0. The 17
+    // positive ones are 3 (8×), 5 (once) and 8 (8×): their median is 5.
+    var values = [Double](repeating: 1, count: 8) + [4, 9]
+    let choice = try MedianHeuristic().choose(Matrix(rows: 10, columns: 1, storage: values))
+    #expect(choice.positiveDistancesOnly && choice.pairsUsed == 17)
+    #expect(close(choice.sigma, 5, 1e-14))
+    values = [Double](repeating: 1, count: 10)
+    #expect(try MedianHeuristic().choose(Matrix(rows: 10, columns: 1, storage: values)).sigma.isNaN)
+    let y = TestData.gaussian(rows: 10, columns: 1, seed: 3)
+    let r = try GaussianHSIC()(Matrix(rows: 10, columns: 1, storage: [Double](repeating: 1, count: 8) + [4, 9]), y)
+    #expect(r.warnings.contains { $0.kind == .tiedDistances } && r.hsicBiased > 0)
 }

@@ -18,12 +18,13 @@ func gaussianHSICMatchesFixtures(fixture: String, pair: String) throws {
                                   threads: 2)(data.x, data.y)
     var log = ErrorLog()
     let g = result.gamma
+    let sx = try #require(result.bandwidthX), sy = try #require(result.bandwidthY)
     let values: [(String, Double)] = [
-        ("hsic_gamma/sigma_x", result.bandwidthX.sigma), ("hsic_gamma/sigma_y", result.bandwidthY.sigma),
-        ("hsic_gamma/median_rows_x", Double(result.bandwidthX.rowsUsed)),
-        ("hsic_gamma/median_rows_y", Double(result.bandwidthY.rowsUsed)),
-        ("hsic_gamma/median_pairs_x", Double(result.bandwidthX.pairsUsed)),
-        ("hsic_gamma/median_pairs_y", Double(result.bandwidthY.pairsUsed)),
+        ("hsic_gamma/sigma_x", sx.sigma), ("hsic_gamma/sigma_y", sy.sigma),
+        ("hsic_gamma/median_rows_x", Double(sx.rowsUsed)),
+        ("hsic_gamma/median_rows_y", Double(sy.rowsUsed)),
+        ("hsic_gamma/median_pairs_x", Double(sx.pairsUsed)),
+        ("hsic_gamma/median_pairs_y", Double(sy.pairsUsed)),
         ("hsic_gamma/hsic_b", result.hsicBiased), ("hsic_gamma/test_stat", g.testStatistic),
         ("hsic_gamma/var_hsic", g.varianceHSIC), ("hsic_gamma/mu_x", g.muX), ("hsic_gamma/mu_y", g.muY),
         ("hsic_gamma/mean_hsic", g.meanHSIC), ("hsic_gamma/alpha", g.alpha), ("hsic_gamma/beta", g.beta),
@@ -76,7 +77,7 @@ func distanceCorrelationMatchesFixtures(fixture: String, pair: String) throws {
         ("crosscheck/hyppo/u_dcorr_sqr", result.uDistanceCorrelationSquared),
     ]
     for (path, value) in values { log.note(path, try data.check(path, value)) }
-    #expect(result.permutation!.rule == .strictlyGreater)
+    #expect(result.permutation!.exceedances >= 0 && !result.permutation!.stratified)
     log.report("\(fixture)/\(pair) dcor")
 }
 

@@ -45,6 +45,10 @@ enum Reference {
         return (trace + sk * sl / ((nd - 1) * (nd - 2)) - 2 / (nd - 2) * cross) / (nd * (nd - 3))
     }
 
+    static func distances(_ x: Matrix<Double>) -> [[Double]] {
+        squaredDistances(x).map { $0.map { $0.squareRoot() } }
+    }
+
     static func distanceCorrelation(_ x: Matrix<Double>, _ y: Matrix<Double>) -> Double {
         let a = centred(squaredDistances(x).map { $0.map { $0.squareRoot() } })
         let b = centred(squaredDistances(y).map { $0.map { $0.squareRoot() } })

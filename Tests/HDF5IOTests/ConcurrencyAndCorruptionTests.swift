@@ -54,13 +54,15 @@ import Testing
             #expect(error.fix != nil)
         }
 
-        // A sequence cannot throw: iteration stops early and keeps the error.
-        let batches = try file.batches("/x", as: Float.self, batchSize: 256)
-        var delivered = 0
-        for _ in batches { delivered += 1 }
-        #expect(delivered == 0)
-        #expect(batches.error?.kind == .readFailed)
-        #expect(throws: HDF5Error.self) { try batches.forEachBatch { _ in } }
+        // Batch reads through an opened dataset fail the same way.
+        let dataset = try file.featureDataset("/x")
+        var batch = [Float](repeating: 0, count: 64 * 256)
+        let error = try #require(throws: HDF5Error.self) {
+            for start in stride(from: 0, to: 256, by: 64) {
+                try batch.withUnsafeMutableBufferPointer { try dataset.read(rows: start..<(start + 64), into: $0) }
+            }
+        }
+        #expect(error.kind == .readFailed)
     }
 
     @Test func corruptedChecksummedDataIsAReadError() throws {

@@ -21,10 +21,10 @@ import Testing
         #expect(error.kind == .notHDF5)
     }
 
-    @Test func directoryIsNotHDF5() throws {
+    @Test func directoryIsNotARegularFile() throws {
         let path = try TestPaths.temporaryDirectory().path
         let error = try #require(throws: HDF5Error.self) { try HDF5File.open(path) }
-        #expect(error.kind == .notHDF5)
+        #expect(error.kind == .notRegularFile)
         #expect(error.message.contains("directory"))
     }
 

@@ -77,7 +77,7 @@ import Testing
         #expect(error.dataset == "/scalar")
         #expect(error.description.contains(Self.path))
         #expect(error.message.contains("scalar"))
-        #expect(throws: HDF5Error.self) { try file.batches("/scalar", as: Float.self, batchSize: 1) }
+        #expect(throws: HDF5Error.self) { try file.featureDataset("/scalar") }
     }
 
     @Test func zeroSampleDatasetIsNotFeatures() throws {
@@ -86,9 +86,7 @@ import Testing
         let error = try #require(throws: HDF5Error.self) { try file.readFeatures("/no_samples", as: Float.self) }
         #expect(error.kind == .notFeatures)
         #expect(error.message.contains("0 samples"))
-        let batchError = try #require(throws: HDF5Error.self) {
-            try file.batches("/no_samples", as: Float.self, batchSize: 4)
-        }
+        let batchError = try #require(throws: HDF5Error.self) { try file.featureDataset("/no_samples") }
         #expect(batchError.kind == .notFeatures)
     }
 

@@ -59,15 +59,4 @@ import Testing
         #expect(!file.exists("/expected/nothing/here"))
         #expect(!file.exists("/f/inside/a/dataset"))
     }
-
-    @Test func locationParsing() throws {
-        let location = try DatasetLocation(parsing: "runs/a:b/features.h5:/layer3/out")
-        #expect(location.file == "runs/a:b/features.h5")
-        #expect(location.path == "/layer3/out")
-        #expect(try DatasetLocation(parsing: "x.h5:f").path == "/f")
-        #expect(try DatasetLocation(parsing: "\(fixture):/g").file == fixture)
-        let error = try #require(throws: HDF5Error.self) { try DatasetLocation(parsing: "features.h5") }
-        #expect(error.kind == .invalidLocation)
-        #expect(throws: HDF5Error.self) { try DatasetLocation(parsing: "features.h5:") }
-    }
 }

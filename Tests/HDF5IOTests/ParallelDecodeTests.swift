@@ -47,7 +47,7 @@ import Testing
         let values = (0..<600).map { Double($0) / 7 }
         try writer.write(
             "/x", shape: [60, 10], values: values, storage: .chunked(chunks: [7, 4], gzipLevel: 5, shuffle: true))
-        try writer.commit()
+        try writer.finish()
         let file = try HDF5File.open(path)
         #expect(try file.readArray("/x", as: Double.self).storage == values)
         #expect(try file.readArray("/x", as: Float.self).storage == values.map(Float.init))

@@ -20,7 +20,7 @@ import Testing
             let slice = Array(values[(rows.lowerBound * sampleSize)..<(rows.upperBound * sampleSize)])
             try writer.writeSamples("/out/x", startingAt: rows.lowerBound, values: slice)
         }
-        try writer.commit()
+        try writer.finish()
 
         let read = try HDF5File.open(path).readArray("/out/x", as: Double.self)
         #expect(read.shape == Self.shape)
@@ -32,7 +32,7 @@ import Testing
         let writer = try HDF5Writer(creating: path)
         try writer.createDataset("/x", shape: [2, 2], of: Double.self)
         try writer.writeSamples("/x", startingAt: 0, values: [Float(0.5), 1.5, -2, 3])
-        try writer.commit()
+        try writer.finish()
         #expect(try HDF5File.open(path).readArray("/x", as: Double.self).storage == [0.5, 1.5, -2, 3])
     }
 
@@ -44,7 +44,7 @@ import Testing
         try writer.createDataset("/x", shape: [2, 2, 2, 3], of: Float.self)
         try writer.writeSamples("/x", startingAt: 1, values: Array(values[12...]), layout: .nhwc)
         try writer.writeSamples("/x", startingAt: 0, values: Array(values[..<12]), layout: .nhwc)
-        try writer.commit()
+        try writer.finish()
 
         let file = try HDF5File.open(path)
         let back = try file.readFeatures("/x", as: Float.self, layout: .nhwc)

@@ -11,6 +11,6 @@ func writeTestFile(
     let path = try TestPaths.temporaryDirectory().appendingPathComponent(name).path
     let writer = try HDF5Writer(creating: path)
     try writer.write(dataset, shape: shape, values: (0..<shape.reduce(1, *)).map(value), storage: storage)
-    try writer.commit()
+    try writer.finish()
     return path
 }

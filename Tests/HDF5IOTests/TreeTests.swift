@@ -12,7 +12,7 @@ import Testing
         try writer.createGroup("/c")
         try writer.setAttribute("note", .string("hello"), on: "/b")
         try writer.setAttribute("version", .int(3))
-        try writer.commit()
+        try writer.finish()
 
         let nodes = try HDF5File.open(path).tree()
         #expect(nodes.map(\.path) == ["/", "/a", "/b", "/b/deep", "/b/deep/x", "/c"])

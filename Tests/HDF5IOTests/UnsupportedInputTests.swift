@@ -20,7 +20,7 @@ import Testing
         for read in [
             { _ = try file.readArray(dataset, as: Double.self) },
             { _ = try file.readFeatures(dataset, as: Float.self) },
-            { _ = try file.batches(dataset, as: Float.self, batchSize: 2) },
+            { _ = try file.featureDataset(dataset) },
         ] as [() throws -> Void] {
             let error = try #require(throws: HDF5Error.self) { try read() }
             #expect(error.kind == .unsupportedType)
@@ -40,7 +40,7 @@ import Testing
         for read in [
             { _ = try file.readArray("/lzf", as: Double.self) },
             { _ = try file.readFeatures("/lzf", as: Float.self, samples: 0..<2) },
-            { _ = try file.batches("/lzf", as: Float.self, batchSize: 2) },
+            { _ = try file.featureDataset("/lzf") },
         ] as [() throws -> Void] {
             let error = try #require(throws: HDF5Error.self) { try read() }
             #expect(error.kind == .filterUnavailable)

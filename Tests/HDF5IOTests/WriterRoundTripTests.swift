@@ -20,7 +20,7 @@ import Testing
         let values = (0..<shape.reduce(1, *)).map(value)
         let writer = try HDF5Writer(creating: path)
         try writer.write("/group/inner/data", shape: shape, values: values, storage: storage)
-        try writer.commit()
+        try writer.finish()
 
         let file = try HDF5File.open(path)
         let read = try file.readArray("/group/inner/data", as: T.self)
@@ -61,7 +61,7 @@ import Testing
         try writer.write("/plain", shape: [8, 5], values: values)
         try writer.write("/gzip", shape: [8, 5], values: values, gzipLevel: 6)
         try writer.write("/chunks", shape: [8, 5], values: values, chunks: [3, 5])
-        try writer.commit()
+        try writer.finish()
         let file = try HDF5File.open(path)
         #expect(try file.info("/plain").layout == .contiguous)
         let gzip = try file.info("/gzip")
@@ -77,7 +77,7 @@ import Testing
         let writer = try HDF5Writer(creating: path)
         try writer.write("/scalar", shape: [], values: [2.5])
         try writer.write("/empty", shape: [0, 3], values: [Double]())
-        try writer.commit()
+        try writer.finish()
         let file = try HDF5File.open(path)
         let scalar = try file.readArray("/scalar", as: Double.self)
         #expect(scalar.shape == [] && scalar.storage == [2.5])
@@ -101,7 +101,7 @@ import Testing
         }
         try writer.setAttribute("count", .int(8), on: "/")
         try writer.setAttribute("count", .int(9), on: "/")  // replaces
-        try writer.commit()
+        try writer.finish()
 
         let file = try HDF5File.open(path)
         for (name, value) in attributes {
@@ -113,9 +113,10 @@ import Testing
     }
 }
 
-/// The writer's atomicity and argument checks.
+/// The writer's clean-up and argument checks. (Staging and the atomic rename
+/// into place belong to the command line tool's `StagedOutput`.)
 @Suite struct WriterSafetyTests {
-    @Test func uncommittedWriterLeavesNothingBehind() throws {
+    @Test func unfinishedWriterLeavesNothingBehind() throws {
         let directory = try TestPaths.temporaryDirectory()
         let path = directory.appendingPathComponent("never.h5").path
         do {
@@ -125,33 +126,38 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
-    @Test func existingFileIsKeptUnlessOverwriting() throws {
+    @Test func existingFileIsRefusedUnlessOverwriting() throws {
         let path = try TestPaths.temporaryDirectory().appendingPathComponent("kept.h5").path
         let first = try HDF5Writer(creating: path)
         try first.write("/x", shape: [1], values: [1.0])
-        try first.commit()
+        try first.finish()
 
         let error = try #require(throws: HDF5Error.self) { try HDF5Writer(creating: path) }
         #expect(error.kind == .fileExists)
         #expect(error.description.contains(path))
+        #expect(try HDF5File.open(path).readArray("/x", as: Double.self).storage == [1.0])
 
         let second = try HDF5Writer(creating: path, overwrite: true)
         try second.write("/x", shape: [1], values: [2.0])
-        #expect(try HDF5File.open(path).readArray("/x", as: Double.self).storage == [1.0])
-        try second.commit()
+        try second.finish()
         #expect(try HDF5File.open(path).readArray("/x", as: Double.self).storage == [2.0])
     }
 
-    @Test func commitDoesNotReplaceAFileThatAppearedMeanwhile() throws {
+    /// The staging use: the caller created the file and holds an flock on it,
+    /// which HDF5's own lock would collide with; errors name the final output.
+    @Test func fillsALockedFileTheCallerCreated() throws {
         let directory = try TestPaths.temporaryDirectory()
-        let path = directory.appendingPathComponent("raced.h5").path
-        let writer = try HDF5Writer(creating: path)
-        try writer.write("/x", shape: [1], values: [1.0])
-        #expect(FileManager.default.createFile(atPath: path, contents: Data("theirs".utf8)))
-        let error = try #require(throws: HDF5Error.self) { try writer.commit() }
-        #expect(error.kind == .fileExists)
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == "theirs")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["raced.h5"])
+        let path = directory.appendingPathComponent(".staging").path
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let descriptor = open(path, O_RDWR)
+        #expect(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+        let writer = try HDF5Writer(filling: path, displayName: "out.h5")
+        try writer.write("/x", shape: [2], values: [1.0, 2.0])
+        let duplicate = try #require(throws: HDF5Error.self) { try writer.write("/x", shape: [1], values: [1.0]) }
+        #expect(duplicate.file == "out.h5")
+        try writer.finish()
+        close(descriptor)  // a reader's own HDF5 lock would collide with it too
+        #expect(try HDF5File.open(path).readArray("/x", as: Double.self).storage == [1.0, 2.0])
     }
 
     @Test func invalidWritesAreRejected() throws {
@@ -178,9 +184,9 @@ import Testing
         #expect(duplicate.kind == .invalidArgument)
         let noTarget = try #require(throws: HDF5Error.self) { try writer.setAttribute("a", .int(1), on: "/nowhere") }
         #expect(noTarget.kind == .datasetNotFound && noTarget.dataset == "/nowhere")
-        try writer.commit()
-        let afterCommit = try #require(throws: HDF5Error.self) { try writer.write("/v", shape: [1], values: [1.0]) }
-        #expect(afterCommit.kind == .invalidArgument)
+        try writer.finish()
+        let afterFinish = try #require(throws: HDF5Error.self) { try writer.write("/v", shape: [1], values: [1.0]) }
+        #expect(afterFinish.kind == .invalidArgument)
     }
 
     @Test func missingDirectory() throws {

@@ -94,3 +94,16 @@ func rootSolverSolvesTheObjectiveExactly(objective: LambdaObjective<Double>) thr
     for i in 1...3 { single.append(Float(i), keep: 0) }
     #expect(single.values == [2, 3])
 }
+
+@Test func lambdaStabilityFlagsTheGapToTheExactRoot() {
+    let close1 = LambdaStability(official: 1.02, root: 1.0, fallback: false)
+    #expect(abs(close1.relativeGap - 0.02) < 1e-12 && close1.flags.isEmpty)
+    let far = LambdaStability(official: 1.5, root: 1.0, fallback: false)
+    #expect(far.flags == [.lambdaUnstable])
+    let fell = LambdaStability(official: .nan, root: 2.0, fallback: true)
+    #expect(fell.flags == [.lambdaFallback] && fell.relativeGap.isNaN)
+    #expect(LambdaStability(official: 3, root: nil, fallback: false).flags.isEmpty)
+    #expect(LambdaStability(official: 0, root: 0, fallback: false).relativeGap == 0)
+    #expect(LambdaStability(official: 1, root: 0, fallback: false).relativeGap == .infinity)
+    #expect(LambdaFlag.allCases.map(\.rawValue) == ["lambda-fallback", "lambda-unstable"])
+}

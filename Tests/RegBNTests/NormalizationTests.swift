@@ -27,7 +27,8 @@ import Testing
     var rng = SplitMix64(seed: 4)
     var x: Matrix<Float> = gaussianMatrix(5, 40, &rng)
     for i in x.storage.indices { x.storage[i] = 3 * x.storage[i] + 7 }
-    let y = layerNormRows(x, eps: 1e-5)
+    var y = x
+    layerNormRows(&y, eps: 1e-5)
     for r in 0..<5 {
         let row = y.row(r).map { Double($0) }
         let mean = row.reduce(0, +) / 40

@@ -99,20 +99,26 @@ func ridgeNormalEquationsHoldAtTheChosenLambda(solver: LambdaSolver) throws {
     #expect(throws: RegBNError.self) { try module.trainingStep(f: f.rows(0..<4), g: g, epoch: 0, stepsPerEpoch: 1) }
 }
 
-@Test func aFailedStepLeavesTheStateUntouched() throws {
-    // sigma-min 0 and an exactly zero singular value: the λ = 0 pseudo-inverse raises
-    // (torch.linalg.inv on a singular diagonal); the BatchNorm statistics must not move.
-    let config = RegBNConfiguration(fChannels: 3, gChannels: 2, gSpatialShape: [2, 2], normalizeInput: true)
+@Test(arguments: [LambdaChoice.given(0), .search])
+func aFailedStepLeavesTheStateUntouched(lambda: LambdaChoice) throws {
+    // sigma-thr 1 replaces every singular value by sigma-min 0 (none exceeds max(s)·1),
+    // whatever LAPACK returns for them: s² + λ = 0 at λ = 0, where the official
+    // pseudo-inverse (torch.linalg.inv of a singular diagonal) raises. A searched λ gets
+    // there too: h(λ) = 0 for every λ > 0, so the search fails and falls back to λ = 0.
+    let config = RegBNConfiguration(fChannels: 3, gChannels: 2, gSpatialShape: [2, 2], normalizeInput: true,
+                                    sigmaThr: 1, sigmaMin: 0)
     var module = try RegBNModule<Double>(configuration: config)
     var rng = SplitMix64(seed: 2)
     let f: Matrix<Double> = gaussianMatrix(6, 3, &rng)
-    // Every row is +1 or −1 in every feature after BatchNorm: rank 1, and LAPACK
-    // returns exact zeros for the other singular values of such a matrix.
-    let g = Matrix<Double>(rows: 6, columns: 8, storage: (0..<48).map { Double(($0 / 8) % 2) })
-    let before = module.normG
+    let g: Matrix<Double> = gaussianMatrix(6, 8, &rng)
+    // A step with λ > 0 succeeds (W_hat = 0) and moves the BatchNorm statistics and the λ history.
+    _ = try module.trainingStep(f: f, g: g, epoch: 0, stepsPerEpoch: 4, lambda: .given(2))
+    let before = (module.normF, module.normG, module.projection, module.lambdaHistory)
+    #expect(before.1.batchNormState?.batchesTracked == 1 && before.3.count == 1)
     #expect(throws: RegBNError.singularRegularisedSpectrum(lambda: 0)) {
-        try module.trainingStep(f: f, g: g, epoch: 0, stepsPerEpoch: 1, lambda: .given(0))
+        try module.trainingStep(f: f, g: g, epoch: 1, stepsPerEpoch: 4, lambda: lambda)
     }
-    #expect(module.normG == before)
-    #expect(module.lambdaHistory.count == 0)
+    #expect(module.normF == before.0 && module.normG == before.1)
+    #expect(module.projection == before.2)
+    #expect(module.lambdaHistory == before.3)
 }

@@ -13,18 +13,18 @@ struct AuditCommand {
     @discardableResult
     func run() throws -> AuditResult {
         let report = ReportDirectory(path: options.report.directory, force: options.report.force)
-        try report.checkWritable()
+        try report.prepare()
         switch options.regbn.precision {
         case .float32: return try run(as: Float.self, report: report)
         case .float64: return try run(as: Double.self, report: report)
         }
     }
 
-    private func run<T: HDF5Scalar & LinalgScalar>(as: T.Type, report: ReportDirectory) throws -> AuditResult {
+    private func run<T: FeatureScalar & LinalgScalar>(as: T.Type, report: ReportDirectory) throws -> AuditResult {
         var clock = Stopwatch()
         let progress = Progress(quiet: options.report.quiet)
         let settings = options.regbn
-        let working: WorkingPrecision = settings.precision == .float32 ? .float32 : .float64
+        let working = settings.precision
         let f = try FeatureInput(role: "f", argument: options.f, layout: settings.layout)
         let g = try FeatureInput(role: "g", argument: options.g, layout: settings.layout)
         let run = try RegBNRun<T>(settings: settings, f: f, g: g)
@@ -65,7 +65,7 @@ struct AuditCommand {
                                              subsample: raw.f.subsample)
         if !raw.f.subsample.isComplete {
             warnings.append("channels.csv uses the \(raw.f.subsample.used)-sample subsample; its batches are "
-                            + "strided rows, not consecutive ones.")
+                            + "rows of that subsample, not consecutive ones.")
         }
         let result = AuditResult(raw: rawMeasure, regbn: regbnMeasure, batches: records, rawGSpectra: raw.gSpectra,
                                  channels: channels, warnings: warnings, subsample: raw.f.subsample,

@@ -46,7 +46,14 @@ struct AuditReport {
 extension Subsample {
     var json: [String: JSONValue] {
         ["total": .integer(total), "used": .integer(used), "max_samples": .integer(maxSamples),
-         "rule": .string("rows floor(k*total/used) for k = 0..used-1"), "complete": .bool(isComplete)]
+         "rule": .string(ruleDescription), "complete": .bool(isComplete)]
+    }
+
+    private var ruleDescription: String {
+        switch method {
+        case .random(let seed): return "uniform random rows without replacement, sorted (SplitMix64 seed \(seed))"
+        case .strided: return "rows floor(k*total/used) for k = 0..used-1"
+        }
     }
 }
 
@@ -54,6 +61,6 @@ extension DiagnosticSettings {
     var json: [String: JSONValue] {
         ["permutations": .integer(permutations), "seed": .string(String(seed)), "max_samples": .integer(maxSamples),
          "sigma_x": .optional(sigmaX), "sigma_y": .optional(sigmaY),
-         "bandwidth_rule": .string("median heuristic over at most 1000 evenly strided rows unless given")]
+         "bandwidth_rule": .string("median heuristic over at most 1000 uniform random rows (seed 0) unless given")]
     }
 }

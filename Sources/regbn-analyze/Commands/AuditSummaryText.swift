@@ -40,9 +40,9 @@ enum AuditSummaryText {
     }
 
     private static func flagLine(_ batches: [BatchRecord]) -> String {
-        let counts = SpectrumFlag.allCases.compactMap { flag -> String? in
-            let n = batches.filter { $0.flags.contains(flag) }.count
-            return n > 0 ? "\(flag.rawValue) \(n)/\(batches.count)" : nil
+        let counts = BatchRecord.allFlagNames.compactMap { name -> String? in
+            let n = batches.filter { $0.flagNames.contains(name) }.count
+            return n > 0 ? "\(name) \(n)/\(batches.count)" : nil
         }
         return "Spectrum flags of the g batches: " + (counts.isEmpty ? "none" : counts.joined(separator: ", "))
     }

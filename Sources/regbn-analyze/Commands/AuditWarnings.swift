@@ -13,8 +13,9 @@ enum AuditWarnings {
         }
         if !subsample.isComplete {
             warnings.append("Kernel statistics use \(subsample.used) of \(subsample.total) samples "
-                            + "(evenly strided subsample, --max-samples \(subsample.maxSamples)).")
+                            + "(\(subsample.method) subsample, --max-samples \(subsample.maxSamples)).")
         }
+        warnings += raw.warnings + regbn.warnings
         for (stage, m) in [("raw", raw), ("regbn", regbn)] {
             let c = m.crosscorr
             if !c.constantChannelsX.isEmpty || !c.constantChannelsY.isEmpty {
@@ -27,7 +28,7 @@ enum AuditWarnings {
             warnings.append("The λ search failed in \(fallbacks) of \(records.count) training steps; "
                             + "those steps used the λ = 0 pseudo-inverse (flag lambda-fallback).")
         }
-        let unstable = records.filter { $0.flags.contains(.lambdaUnstable) }.count
+        let unstable = records.filter { $0.stability.flags.contains(.lambdaUnstable) }.count
         if unstable > 0 {
             warnings.append("In \(unstable) of \(records.count) steps the official λ differs from the exact root "
                             + "of its objective by more than 5 % (flag lambda-unstable): those steps' outputs are "

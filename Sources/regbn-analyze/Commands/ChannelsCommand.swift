@@ -10,7 +10,7 @@ struct ChannelsCommand {
 
     func run() throws -> String {
         let report = options.report.map { ReportDirectory(path: $0.directory, force: $0.force) }
-        try report?.checkWritable()
+        try report?.prepare()
         var clock = Stopwatch()
         let x = try FeatureInput(role: "x", argument: options.x, layout: options.layout)
         guard x.sampleCount >= options.batchSize else {

@@ -13,7 +13,7 @@ struct DemoCommand {
     /// normalisation with affine layers, sigma_MIN = 1e-8), as in the
     /// images_early_fusion fixture.
     func auditOptions(sample: String) -> AuditOptions {
-        let defaults = OptionGroups.officialDefaults
+        let defaults = RegBNOptions.officialDefaults
         return AuditOptions(
             f: DatasetArgument(file: sample, path: "/f"), g: DatasetArgument(file: sample, path: "/g"),
             regbn: RegBNSettings(

@@ -11,7 +11,7 @@ struct DependenceCommand {
 
     func run() throws -> String {
         let report = ReportDirectory(path: options.report.directory, force: options.report.force)
-        try report.checkWritable()
+        try report.prepare()
         var clock = Stopwatch()
         let progress = Progress(quiet: options.report.quiet)
         let x = try FeatureInput(role: "x", argument: options.x, layout: options.layout)
@@ -25,11 +25,11 @@ struct DependenceCommand {
             try DependenceSuite(settings: options.diagnostics).measure(stage: "raw", x: samples.f, y: samples.g,
                                                                      xName: "--x \(x.argument)", yName: "--y \(y.argument)")
         }
-        var warnings: [String] = []
+        var warnings = measurement.warnings
         let subsample = samples.f.subsample
         if !subsample.isComplete {
             warnings.append("Kernel statistics use \(subsample.used) of \(subsample.total) samples "
-                            + "(evenly strided subsample, --max-samples \(subsample.maxSamples)).")
+                            + "(\(subsample.method) subsample, --max-samples \(subsample.maxSamples)).")
         }
         let c = measurement.crosscorr
         if !c.constantChannelsX.isEmpty || !c.constantChannelsY.isEmpty {

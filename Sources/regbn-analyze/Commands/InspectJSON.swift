@@ -1,4 +1,5 @@
 import Foundation
+import FeatureFiles
 import HDF5IO
 
 /// The `--json` form of `inspect`: complete values, stable key order.
@@ -26,7 +27,24 @@ enum InspectJSON {
             }
             return .object(object)
         }
-        let document: JSONValue = .object(["file": .string(file), "objects": .array(objects)])
+        return try encode(.object(["file": .string(file), "objects": .array(objects)]))
+    }
+
+    /// The arrays of a .npy/.npz/.safetensors file, in the same document shape.
+    static func render(file: String, format: FeatureFormat, arrays: [ArrayListing]) throws -> String {
+        let objects: [JSONValue] = arrays.map { array in
+            var object: [String: JSONValue] = [
+                "path": array.name.map(JSONValue.string) ?? .null, "type": .string("array"),
+                "shape": array.shape.map { .array($0.map(JSONValue.integer)) } ?? .null, "dtype": .string(array.dtype),
+                "storage": .string(array.storage), "stored_bytes": .integer(array.storedBytes),
+            ]
+            object["problem"] = array.problem.map(JSONValue.string) ?? .null
+            return .object(object)
+        }
+        return try encode(.object(["file": .string(file), "format": .string(format.rawValue), "objects": .array(objects)]))
+    }
+
+    private static func encode(_ document: JSONValue) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"

@@ -1,3 +1,4 @@
+import FeatureFiles
 import HDF5IO
 
 /// The human-readable tree: one row per object, attributes indented below it.
@@ -19,15 +20,35 @@ enum InspectTable {
             }
             attributeLines[rows.count - 1] = node.attributes.map(attributeText)
         }
-        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        var text = "\(file): \(nodes.count - datasets) group\(nodes.count - datasets == 1 ? "" : "s"), "
+        let text = "\(file): \(nodes.count - datasets) group\(nodes.count - datasets == 1 ? "" : "s"), "
             + "\(datasets) dataset\(datasets == 1 ? "" : "s")\n"
+        return text + aligned(rows, notes: attributeLines)
+    }
+
+    /// The arrays of a .npy/.npz/.safetensors file; problems (an unsupported
+    /// dtype, a scalar) are noted under their row.
+    static func render(file: String, format: FeatureFormat, arrays: [ArrayListing]) -> String {
+        var rows: [[String]] = [["NAME", "SHAPE", "DTYPE", "STORAGE", "BYTES"]]
+        var notes: [Int: [String]] = [:]
+        for array in arrays {
+            rows.append([array.name ?? "-", array.shape.map(shapeText) ?? "-", array.dtype, array.storage, String(array.storedBytes)])
+            if let problem = array.problem { notes[rows.count - 1] = ["! \(problem)"] }
+        }
+        let kind = format == .safetensors ? "tensor" : "array"
+        return "\(file): \(format.rawValue), \(arrays.count) \(kind)\(arrays.count == 1 ? "" : "s")\n"
+            + aligned(rows, notes: notes)
+    }
+
+    /// Columns padded to their widest cell; `notes[row]` lines indented below a row.
+    private static func aligned(_ rows: [[String]], notes: [Int: [String]]) -> String {
+        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        var text = ""
         for (index, row) in rows.enumerated() {
             let cells = row.enumerated().map { column, cell in
                 column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
             }
             text += cells.joined(separator: "  ").trailingSpacesRemoved() + "\n"
-            for line in attributeLines[index] ?? [] { text += "    " + line + "\n" }
+            for line in notes[index] ?? [] { text += "    " + line + "\n" }
         }
         return text
     }

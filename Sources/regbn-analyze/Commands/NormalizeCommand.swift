@@ -16,31 +16,35 @@ struct NormalizeCommand {
         }
     }
 
-    private func run<T: HDF5Scalar & LinalgScalar>(as: T.Type) throws {
+    private func run<T: FeatureScalar & LinalgScalar>(as: T.Type) throws {
         let layout = options.regbn.layout
         let f = try FeatureInput(role: "f", argument: options.f, layout: layout)
         let g = try FeatureInput(role: "g", argument: options.g, layout: layout)
         let evalF = try options.evalF.map { try FeatureInput(role: "eval-f", argument: $0, layout: layout) }
         let evalG = try options.evalG.map { try FeatureInput(role: "eval-g", argument: $0, layout: layout) }
         let run = try RegBNRun<T>(settings: options.regbn, f: f, g: g, evalF: evalF, evalG: evalG)
-        // Created first: an existing --out is refused before any work is done.
-        let writer = try HDF5Writer(creating: options.out, overwrite: options.force)
-        try Interruption.staging(writer.temporaryPath) { try write(run, to: writer) }
+        // Staged first: an existing --out is refused before any work is done.
+        let output = try StagedOutput(path: options.out, kind: .file, force: options.force)
+        let writer = try HDF5Writer(filling: try output.prepare(), displayName: options.out)
+        let summary = try write(run, to: writer)
+        try output.commit()
+        if !options.quiet { try Console.out(summary) }
     }
 
-    private func write<T: HDF5Scalar & LinalgScalar>(_ run: RegBNRun<T>, to writer: HDF5Writer) throws {
+    /// Writes and finishes the file; returns the line that reports it.
+    private func write<T: FeatureScalar & LinalgScalar>(_ run: RegBNRun<T>, to writer: HDF5Writer) throws -> String {
         let layout = options.regbn.layout
         let progress = Progress(quiet: options.quiet)
 
         var steps = StepLog()
         // Written batch by batch (memory stays bounded by one batch, whatever N),
         // in the inputs' own shapes and layout.
-        try writer.createDataset("/f", shape: run.evalF.info.shape, of: T.self)
-        try writer.createDataset("/g", shape: run.evalG.info.shape, of: T.self)
+        try writer.createDataset("/f", shape: run.evalF.fileShape, of: T.self)
+        try writer.createDataset("/g", shape: run.evalG.fileShape, of: T.self)
         if options.saveTrainingOutputs {
             let trainingRows = run.schedule.epochs * run.schedule.samplesPerEpoch
-            try writer.createDataset("/train/f", shape: [trainingRows] + run.f.info.shape.dropFirst(), of: T.self)
-            try writer.createDataset("/train/g", shape: [trainingRows] + run.g.info.shape.dropFirst(), of: T.self)
+            try writer.createDataset("/train/f", shape: [trainingRows] + run.f.fileShape.dropFirst(), of: T.self)
+            try writer.createDataset("/train/g", shape: [trainingRows] + run.g.fileShape.dropFirst(), of: T.self)
         }
         let driver = try run.run(
             progress: progress,
@@ -67,11 +71,9 @@ struct NormalizeCommand {
             try writer.setAttribute("num_batches_tracked", .int(Int64(state.batchesTracked)), on: "/state/\(name)")
         }
         try writer.setAttribute("config", .string(try configJSON(run)), on: "/")
-        try writer.commit()
-        if !options.quiet {
-            Console.out("Wrote \(options.out): /f \(run.evalF.info.shape), /g \(run.evalG.info.shape), /W [\(w.rows), \(w.columns)], "
-                          + "\(steps.count) training steps (\(steps.fallbacks) λ = 0 fallbacks).\n")
-        }
+        try writer.finish()
+        return "Wrote \(options.out): /f \(run.evalF.fileShape), /g \(run.evalG.fileShape), /W [\(w.rows), \(w.columns)], "
+            + "\(steps.count) training steps (\(steps.fallbacks) λ = 0 fallbacks).\n"
     }
 
     private var orderSource: String {

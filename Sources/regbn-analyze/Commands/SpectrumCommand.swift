@@ -9,7 +9,7 @@ struct SpectrumCommand {
 
     func run() throws -> String {
         let report = ReportDirectory(path: options.report.directory, force: options.report.force)
-        try report.checkWritable()
+        try report.prepare()
         var clock = Stopwatch()
         let progress = Progress(quiet: options.report.quiet)
         let x = try FeatureInput(role: "x", argument: options.x, layout: options.layout)

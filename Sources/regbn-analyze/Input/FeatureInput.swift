@@ -1,70 +1,83 @@
+import FeatureFiles
 import Foundation
 import HDF5IO
 import Linalg
 
-/// One feature dataset named on the command line, opened and checked against
-/// the input contract (axis 0 samples, axis 1 channels, the rest spatial).
-/// Holds only metadata: values are read a batch at a time.
+/// One feature array named on the command line, opened once and checked
+/// against the input contract (axis 0 samples, axis 1 channels, the rest
+/// spatial) by its format's reader. Holds only metadata: values are read a
+/// batch at a time, converted, transposed and scanned for NaN/Inf by the
+/// reader.
 final class FeatureInput {
     let role: String
     let argument: DatasetArgument
-    let layout: FeatureLayout
-    let info: DatasetInfo
-    private let file: HDF5File
-
-    /// `[N, C, spatial…]` after any nhwc → nchw transpose; `[N]` for 1-D data.
-    let shape: [Int]
+    let source: any FeatureSource
 
     init(role: String, argument: DatasetArgument, layout: FeatureLayout) throws {
         self.role = role
         self.argument = argument
-        self.layout = layout
-        file = try HDF5File.open(argument.file)
-        info = try file.info(argument.path)
-        guard !info.shape.isEmpty else {
-            throw InputError("\(argument): is a scalar dataset; --\(role) needs features with samples on axis 0.")
-        }
-        guard info.shape[0] > 0 else {
-            throw InputError("\(argument): holds 0 samples (shape \(info.shape)); --\(role) needs at least one.")
-        }
-        if layout == .nhwc && info.shape.count >= 3 {
-            shape = [info.shape[0], info.shape[info.shape.count - 1]] + info.shape[1..<(info.shape.count - 1)]
-        } else {
-            shape = info.shape
-        }
+        source = try FeatureSources.open(argument.location, layout: layout)
     }
 
-    var sampleCount: Int { shape[0] }
+    var layout: FeatureLayout { source.layout }
+    /// `[N, C, spatial…]` after any nhwc → nchw transpose; `[N]` for 1-D data.
+    var shape: [Int] { source.shape }
+    /// The shape as stored in the file.
+    var fileShape: [Int] { source.fileShape }
+    var dtype: String { source.dtype }
+    var sampleCount: Int { source.sampleCount }
     /// Flattened width per sample (`C·∏spatial`).
-    var featureCount: Int { shape.dropFirst().reduce(1, *) }
-    var channels: Int { shape.count >= 2 ? shape[1] : 1 }
-    var spatialShape: [Int] { shape.count >= 3 ? Array(shape[2...]) : [] }
+    var featureCount: Int { source.featuresPerSample }
+    var channels: Int { source.channels }
+    var spatialShape: [Int] { source.spatialShape }
 
-    /// Samples `rows` as a `rows.count × featureCount` matrix. Non-finite
-    /// values stop the run with their sample index (they would otherwise
-    /// silently disable RegBN for the batch or poison every statistic).
-    func read<T: HDF5Scalar & LinalgScalar>(rows: Range<Int>, as type: T.Type) throws -> Matrix<T> {
-        let array = try file.readFeatures(argument.path, as: type, samples: rows, layout: layout)
-        try FiniteCheck.require(array.storage, width: featureCount, firstSample: rows.lowerBound, in: self)
-        return Matrix(rows: rows.count, columns: featureCount, storage: array.storage)
+    /// Samples `rows` as a `rows.count × featureCount` matrix.
+    func read<T: FeatureScalar & LinalgScalar>(rows: Range<Int>, as type: T.Type) throws -> Matrix<T> {
+        try matrix(rows: rows.count, as: type) { try source.read(rows: rows, into: $0) }
     }
 
-    /// The samples at `indices` (any order), read as runs of consecutive rows.
-    func read<T: HDF5Scalar & LinalgScalar>(indices: [Int], as type: T.Type) throws -> Matrix<T> {
-        var storage: [T] = []
-        storage.reserveCapacity(indices.count * featureCount)
-        var start = 0
-        while start < indices.count {
-            var end = start + 1
-            while end < indices.count && indices[end] == indices[end - 1] + 1 { end += 1 }
-            let block = try read(rows: indices[start]..<(indices[end - 1] + 1), as: type)
-            storage += block.storage
-            start = end
+    /// The samples at `indices` (any order, repeats allowed), read with one
+    /// selection of the distinct rows.
+    func read<T: FeatureScalar & LinalgScalar>(indices: [Int], as type: T.Type) throws -> Matrix<T> {
+        try matrix(rows: indices.count, as: type) { try source.read(indices: indices, into: $0) }
+    }
+
+    /// Every value of a small integer array (a logged sample order), checked
+    /// to be whole numbers; read as Double, which holds any index exactly.
+    func readAllIntegers() throws -> [Int64] {
+        let values = try read(rows: 0..<sampleCount, as: Double.self).storage
+        return try values.enumerated().map { position, value in
+            guard value == value.rounded(), abs(value) < 9.0e15 else {
+                throw InputError("--\(role) \(argument): value \(value) at flat position \(position) is not a "
+                                 + "sample index; store whole numbers (an integer dataset).")
+            }
+            return Int64(value)
         }
-        return Matrix(rows: indices.count, columns: featureCount, storage: storage)
     }
 
-    /// Provenance for run.json: file hash and size, dataset shape and type.
+    /// A matrix whose storage `fill` initialises completely; its size is
+    /// checked (overflow, this machine's memory) before anything is allocated.
+    private func matrix<T: FeatureScalar & LinalgScalar>(
+        rows: Int, as type: T.Type, _ fill: (UnsafeMutableBufferPointer<T>) throws -> Void
+    ) throws -> Matrix<T> {
+        let count = CheckedSize.bytes(rows, elementSize: featureCount)
+        let bytes = count.flatMap { CheckedSize.bytes($0, elementSize: MemoryLayout<T>.stride) }
+        guard let count, let bytes, bytes <= CheckedSize.physicalMemory else {
+            let needed = bytes.map { CheckedSize.describe(bytes: $0) } ?? "more bytes than 64-bit sizes hold"
+            throw InputError(
+                "--\(role) \(argument): reading \(rows) samples × \(featureCount) features as \(T.self) needs "
+                    + "\(needed), more than this machine's memory "
+                    + "(\(CheckedSize.describe(bytes: CheckedSize.physicalMemory))). Use a smaller --batch-size "
+                    + "or --max-samples, or --precision float32.")
+        }
+        let storage = try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            try fill(buffer)
+            initialized = count
+        }
+        return Matrix(rows: rows, columns: featureCount, storage: storage)
+    }
+
+    /// Provenance for run.json: file hash and size, array shape and type.
     /// Each distinct file is hashed once (f and g usually share one file).
     static func manifestEntries(_ inputs: [FeatureInput]) throws -> [RunManifest.Input] {
         var digests: [String: String] = [:]
@@ -74,8 +87,8 @@ final class FeatureInput {
             digests[file] = digest
             let attributes = try? FileManager.default.attributesOfItem(atPath: file)
             return RunManifest.Input(
-                role: input.role, file: file, dataset: input.argument.path, shape: input.info.shape,
-                dtype: input.info.dtype, layout: input.layout.rawValue, fileSHA256: digest,
+                role: input.role, file: file, dataset: input.argument.path, shape: input.fileShape,
+                dtype: input.dtype, layout: input.layout.rawValue, fileSHA256: digest,
                 fileBytes: (attributes?[.size] as? NSNumber)?.intValue ?? -1)
         }
     }

@@ -4,7 +4,7 @@ enum InputPair {
         guard a.sampleCount == b.sampleCount else {
             throw InputError(
                 "--\(a.role) and --\(b.role) need the same number of samples (axis 0): "
-                    + "\(a.argument) has shape \(a.info.shape), \(b.argument) has shape \(b.info.shape).")
+                    + "\(a.argument) has shape \(a.fileShape), \(b.argument) has shape \(b.fileShape).")
         }
     }
 }

@@ -1,10 +1,11 @@
+import Diagnostics
 import HDF5IO
+import RegBN
 
 /// Typed, validated settings of each subcommand: what `parse` hands to the
-/// commands. Absent options carry their documented defaults.
-
-enum Precision: String, Sendable, Equatable { case float32, float64 }
-enum LambdaSolverChoice: String, Sendable, Equatable { case lbfgs, root }
+/// commands. Absent options carry their documented defaults; the builders
+/// that fill them from the command line are in `CommandSpecs.swift` and the
+/// option groups' files.
 
 /// Settings of the official RegBN module plus the training emulation.
 struct RegBNSettings: Sendable, Equatable {
@@ -20,8 +21,8 @@ struct RegBNSettings: Sendable, Equatable {
     var beta1: Double
     var beta2: Double
     var momentum: Double
-    var precision: Precision
-    var lambdaSolver: LambdaSolverChoice
+    var precision: WorkingPrecision
+    var lambdaSolver: LambdaSolver
     var lambdaFrom: DatasetArgument?
     /// `n_epoch` of the first epoch (the official example passes 1).
     var firstEpoch = 0

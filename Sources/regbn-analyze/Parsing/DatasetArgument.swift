@@ -1,21 +1,27 @@
-import HDF5IO
+import FeatureFiles
 
-/// A `FILE.h5:/path` argument, split by HDF5IO's `DatasetLocation` so that
-/// the command line and the library agree on the syntax.
+/// A feature array named on the command line (`FILE.h5:/path`, `FILE.npy`,
+/// `FILE.npz:name`, `FILE.safetensors:tensor`), split by FeatureFiles'
+/// `FeatureLocation` so that the command line and the readers agree on the
+/// syntax. Parsing is purely syntactic: nothing is opened or even looked up.
 struct DatasetArgument: Sendable, Equatable, CustomStringConvertible {
-    let file: String
-    let path: String
+    let location: FeatureLocation
 
+    init(location: FeatureLocation) {
+        self.location = location
+    }
+
+    /// An HDF5 dataset.
     init(file: String, path: String) {
-        self.file = file
-        self.path = path
+        location = FeatureLocation(hdf5File: file, dataset: path)
     }
 
     init(parsing spec: String) throws {
-        let location = try DatasetLocation(parsing: spec)
-        self.init(file: location.file, path: location.path)
+        location = try FeatureLocation(parsing: spec)
     }
 
-    var location: DatasetLocation { DatasetLocation(file: file, path: path) }
-    var description: String { "\(file):\(path)" }
+    var file: String { location.file }
+    /// The dataset path, .npz member or tensor name; empty for a whole .npy file.
+    var path: String { location.member ?? "" }
+    var description: String { location.description }
 }

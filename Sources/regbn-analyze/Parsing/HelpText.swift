@@ -9,13 +9,14 @@ enum HelpText {
         let spec = sub.spec
         var parts = ["\(toolName) \(sub.rawValue)"]
         parts += spec.arguments.map(\.synopsis)
-        parts += spec.options.filter(\.isRequired).map(\.synopsis)
-        let optional = spec.options.filter { !$0.isRequired }
+        let options = spec.declarations
+        parts += options.filter(\.isRequired).map(\.synopsis)
+        let optional = options.filter { !$0.isRequired }
         // Long lists of optional settings are summarised; --help lists them.
         if optional.count > 4 {
             parts.append("[<options>]")
         } else {
-            parts += optional.map { "[\($0.synopsis)]" }
+            parts += optional.map { "[\($0.synopsis)\($0.presence == .repeatable ? " ..." : "")]" }
         }
         return parts.joined(separator: " ")
     }
@@ -31,37 +32,40 @@ enum HelpText {
             for argument in spec.arguments { text += row(argument.synopsis, argument.help) }
         }
         text += "\nOPTIONS:\n"
-        for option in spec.options { text += row(option.synopsis, describe(option)) }
+        for option in spec.declarations { text += row(option.synopsis, describe(option)) }
         text += row("-h, --help", "Show help information.")
         return text
     }
 
     private static func toolHelp() -> String {
-        var text = """
-            OVERVIEW: Audit confounding between two modalities' features with RegBN and dependence diagnostics.
-
-            Reads feature dumps from HDF5 (axis 0 samples, axis 1 channels, then spatial dims), runs the \
-            official RegBN method, and writes reproducible CSV/JSON reports.
-
-            USAGE: \(usageLine(for: nil))
-
-            OPTIONS:
-
-            """
+        let discussion = "Reads feature dumps from HDF5, NumPy (.npy, .npz) or safetensors files (axis 0 samples, "
+            + "axis 1 channels, then spatial dims), "
+            + "runs the official RegBN method, and writes reproducible CSV/JSON reports."
+        var text = "OVERVIEW: Audit confounding between two modalities' features with RegBN and dependence diagnostics.\n"
+        text += "\n\(wrap(discussion, indent: 0))\n"
+        text += "\nUSAGE: \(usageLine(for: nil))\n"
+        text += "\nOPTIONS:\n"
         text += row("--version", "Show the version.")
         text += row("-h, --help", "Show help information.")
         text += "\nSUBCOMMANDS:\n"
         for sub in Subcommand.allCases { text += row(sub.rawValue, sub.spec.abstract) }
         text += "\n  See '\(toolName) help <subcommand>' for detailed help.\n"
+        text += "\nEXIT STATUS:\n"
+        for status in ExitStatus.allCases { text += row(String(status.rawValue), status.meaning) }
         return text
     }
 
-    /// The option's help plus, where they exist, its values and default.
-    private static func describe(_ option: OptionSpec) -> String {
+    /// The option's help plus, where they exist, its accepted values or
+    /// range, its default, and whether it is required or repeatable.
+    private static func describe(_ option: OptionDeclaration) -> String {
         var notes: [String] = []
-        if case .choice(let words) = option.kind { notes.append("values: \(words.joined(separator: ", "))") }
-        if let value = option.defaultValue { notes.append("default: \(value)") }
-        if option.isRequired { notes.append("required") }
+        if let accepted = option.accepted { notes.append(accepted) }
+        if let value = option.defaultText { notes.append("default: \(value)") }
+        switch option.presence {
+        case .required: notes.append("required")
+        case .repeatable: notes.append("repeatable")
+        case .optional: break
+        }
         return notes.isEmpty ? option.help : "\(option.help) (\(notes.joined(separator: "; ")))"
     }
 

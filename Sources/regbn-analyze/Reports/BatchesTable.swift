@@ -12,7 +12,7 @@ enum BatchesTable {
                           .number(r.stability.relativeGap), .integer(r.solverIterations), .integer(r.fallback ? 1 : 0),
                           .integer(r.spectrum.numericalRank), .number(r.spectrum.conditionNumber),
                           .number(r.spectrum.effectiveRank), .number(r.spectrum.stableRank),
-                          .text(r.flags.map(\.rawValue).joined(separator: ";"))])
+                          .text(r.flagNames.joined(separator: ";"))])
         }
         return table
     }

@@ -1,8 +1,16 @@
 import Foundation
 
-/// Writes the files of a report into a (staging) directory.
+/// Writes the files of a report into a (staging) directory. Each file is on
+/// disk (synced) when `write` returns, so the report is complete once renamed.
 struct ReportFiles: Sendable {
     let directory: URL
+
+    /// A file of the report could not be written; `ReportDirectory` turns it
+    /// into an `OutputError` that names the `--out` report, not the staging path.
+    struct WriteFailure: Error, Sendable {
+        let file: String
+        let failure: SystemCallError
+    }
 
     func write(_ table: CSVTable, as name: String) throws {
         try write(text: table.rendered(), as: name)
@@ -14,9 +22,9 @@ struct ReportFiles: Sendable {
 
     func write(data: Data, as name: String) throws {
         do {
-            try data.write(to: directory.appendingPathComponent(name))
+            try FileSystem.writeFile(directory.appendingPathComponent(name).path, contents: data)
         } catch {
-            throw ReportDirectoryError.io(directory.path, underlying: "writing \(name): \(error.localizedDescription)")
+            throw WriteFailure(file: name, failure: error)
         }
     }
 

@@ -28,9 +28,9 @@ enum SummaryTable {
     private static func append(_ m: StageMeasurement, to table: inout CSVTable) {
         let h = m.hsic
         let n = h.subsample.used
-        let kernel = "kernel=gaussian; sigma_x=\(CSVFormat.number(h.bandwidthX.sigma)) (\(method(h.bandwidthX)));"
-            + " sigma_y=\(CSVFormat.number(h.bandwidthY.sigma)) (\(method(h.bandwidthY)));"
-            + " subsample=\(h.subsample.used)/\(h.subsample.total)"
+        // The rows handed to the library are the stage's subsample already: report that one's totals.
+        let subsample = "subsample=\(m.subsample.used)/\(m.subsample.total)"
+        let kernel = "kernel=gaussian; \(describe("x", h.kernelX)); \(describe("y", h.kernelY)); \(subsample)"
         func row(_ measure: String, _ value: Double, p: Double? = nil, method: String = "", n: Int, _ settings: String) {
             table.append([.text(measure), .text(m.stage), .number(value), .optional(p), .text(method), .integer(n),
                           .text(settings)])
@@ -38,16 +38,16 @@ enum SummaryTable {
         row("hsic_b", h.hsicBiased, p: h.gamma.pValue, method: "gamma", n: n, kernel)
         if let perm = h.permutation {
             row("hsic_b", h.hsicBiased, p: perm.pValue, method: "permutation:\(perm.permutations)", n: n,
-                kernel + "; seed=\(perm.seed); rule=\(perm.rule.rawValue)")
+                kernel + "; seed=\(perm.seed); rule=ge")
         }
         row("hsic_u", h.hsicUnbiased, n: n, kernel)
         row("hsic_normalized", h.normalized, n: n, kernel)
-        row("cka_linear", m.linear.cka, n: m.linear.n, "kernel=linear; subsample=\(m.linear.n)/\(h.subsample.total)")
+        row("cka_linear", m.linear.cka, n: m.linear.n, "kernel=linear; \(subsample)")
         let d = m.dcor
-        let dcorSettings = "exponent=1; subsample=\(d.subsample.used)/\(d.subsample.total)"
+        let dcorSettings = "exponent=1; \(subsample)"
         if let perm = d.permutation {
             row("dcor", d.distanceCorrelation, p: perm.pValue, method: "permutation:\(perm.permutations)",
-                n: d.subsample.used, dcorSettings + "; seed=\(perm.seed); rule=\(perm.rule.rawValue)")
+                n: d.subsample.used, dcorSettings + "; seed=\(perm.seed); rule=ge")
         } else {
             row("dcor", d.distanceCorrelation, n: d.subsample.used, dcorSettings)
         }
@@ -60,10 +60,12 @@ enum SummaryTable {
         row("crosscorr_rms", c.rms, n: m.crosscorrSamples, ccSettings)
     }
 
-    private static func method(_ choice: BandwidthChoice) -> String {
+    private static func describe(_ operand: String, _ kernel: OperandKernel) -> String {
+        guard let choice = kernel.bandwidth else { return "kernel_\(operand)=delta" }
+        let sigma = "sigma_\(operand)=\(CSVFormat.number(choice.sigma))"
         switch choice.method {
-        case .medianHeuristic: return "median of \(choice.pairsUsed) pairs over \(choice.rowsUsed) rows"
-        case .fixed: return "given"
+        case .medianHeuristic: return sigma + " (median of \(choice.pairsUsed) pairs over \(choice.rowsUsed) rows)"
+        case .fixed: return sigma + " (given)"
         }
     }
 

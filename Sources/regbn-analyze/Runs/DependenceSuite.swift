@@ -4,12 +4,19 @@ import Linalg
 /// The dependence statistics of one stage (raw or after RegBN).
 struct StageMeasurement {
     let stage: String
+    /// The rows of the stage's data the n×n statistics use (out of every sample).
+    let subsample: Subsample
     let hsic: GaussianHSICResult
     let linear: LinearCKAResult
     let dcor: DistanceCorrelationResult
     let crosscorr: ChannelCorrelationResult
     /// Rows behind the cross-correlation (every sample, not the subsample).
     let crosscorrSamples: Int
+
+    /// The statistics' own warnings (unavailable measures, constant operands, tied distances).
+    var warnings: [String] {
+        (hsic.warnings + linear.warnings + dcor.warnings).map { "\(stage) stage: \($0.message)" }
+    }
 }
 
 /// Runs every dependence statistic with one set of settings and one reused
@@ -44,7 +51,7 @@ struct DependenceSuite {
         let dcor = try DistanceCorrelation(maxSamples: cap, permutation: permutation)(xs, ys, workspace: workspace)
         let crosscorr = try ChannelCorrelation()(x.channelMatrix, channelsX: x.channels,
                                                  y.channelMatrix, channelsY: y.channels)
-        return StageMeasurement(stage: stage, hsic: hsic, linear: linear, dcor: dcor, crosscorr: crosscorr,
+        return StageMeasurement(stage: stage, subsample: x.subsample, hsic: hsic, linear: linear, dcor: dcor, crosscorr: crosscorr,
                                 crosscorrSamples: x.channelMatrix.rows)
     }
 }

@@ -19,7 +19,7 @@ struct TrainingStep: Sendable {
 
 /// One emulated training run plus the inference pass, streamed from HDF5:
 /// only the current batch and the module's state (W, statistics) are held.
-struct RegBNRun<T: HDF5Scalar & LinalgScalar> {
+struct RegBNRun<T: FeatureScalar & LinalgScalar> {
     let settings: RegBNSettings
     let f: FeatureInput
     let g: FeatureInput
@@ -44,8 +44,8 @@ struct RegBNRun<T: HDF5Scalar & LinalgScalar> {
                                          keepLastBatch: settings.keepLastBatch,
                                          order: settings.shuffleSeed.map { .shuffled(seed: $0) } ?? .fileOrder)
         schedule = try settings.order.map { location in
-            let array = try HDF5File.open(location.file).readArray(location.path, as: Int64.self)
-            let epochs = try LoggedOrder.epochs(values: array.storage, shape: array.shape,
+            let log = try FeatureInput(role: "order", argument: location, layout: .nchw)
+            let epochs = try LoggedOrder.epochs(values: try log.readAllIntegers(), shape: log.fileShape,
                                                 argument: "--order \(location)", schedule: plain)
             return try TrainingSchedule(sampleCount: plain.sampleCount, batchSize: plain.batchSize, epochs: plain.epochs,
                                         firstEpoch: plain.firstEpoch, keepLastBatch: plain.keepLastBatch,
@@ -103,7 +103,8 @@ struct RegBNRun<T: HDF5Scalar & LinalgScalar> {
     /// `--lambda-from`: one λ per training step, read as float64.
     private func lambdaSchedule() throws -> [Double]? {
         guard let location = settings.lambdaFrom else { return nil }
-        let values = try HDF5File.open(location.file).readArray(location.path, as: Double.self).storage
+        let log = try FeatureInput(role: "lambda-from", argument: location, layout: .nchw)
+        let values = try log.read(rows: 0..<log.sampleCount, as: Double.self).storage
         guard values.count == schedule.totalSteps else {
             throw InputError("--lambda-from \(location) holds \(values.count) values, but the run has "
                              + "\(schedule.epochs) epochs × \(schedule.stepsPerEpoch) steps = \(schedule.totalSteps) "

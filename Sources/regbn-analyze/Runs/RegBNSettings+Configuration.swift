@@ -7,7 +7,7 @@ extension RegBNSettings {
             fChannels: f.channels, fSpatialShape: f.spatialShape, gChannels: g.channels, gSpatialShape: g.spatialShape,
             normalizeInput: normalizeInput, normalizeOutput: normalizeOutput, affine: affine,
             sigmaThr: sigmaThr, sigmaMin: sigmaMin, beta1: beta1, beta2: beta2, momentum: momentum,
-            lambdaSolver: lambdaSolver == .root ? .root : .lbfgs)
+            lambdaSolver: lambdaSolver)
     }
 
     /// Every setting, for run.json and the `config` attribute.

@@ -14,7 +14,11 @@ struct BatchRecord {
     let fallback: Bool
     let spectrum: SpectrumSummary
 
-    var flags: [SpectrumFlag] { Array(Set(spectrum.flags + stability.flags)).sorted() }
+    /// The spectrum's flags, then the λ's (a batch without a spectrum has no λ flags).
+    var flagNames: [String] { spectrum.flags.map(\.rawValue) + stability.flags.map(\.rawValue) }
+
+    /// Every flag a record can carry, in report order.
+    static let allFlagNames = SpectrumFlag.allCases.map(\.rawValue) + LambdaFlag.allCases.map(\.rawValue)
 
     /// The normalised g batch's singular values as the method saw them, the
     /// exact root of the same λ objective, and their gap.

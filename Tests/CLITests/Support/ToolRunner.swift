@@ -4,6 +4,8 @@ import TestSupport
 /// Runs the built `regbn-analyze` executable and captures what a user sees.
 struct ToolRun: Sendable {
     let status: Int32
+    /// False when the process died of a signal (then `status` is the signal number).
+    var exited = true
     let stdout: String
     let stderr: String
 }
@@ -70,7 +72,7 @@ enum ToolRunner {
         process.waitUntilExit()
         try outHandle.close()
         try errHandle.close()
-        return ToolRun(status: process.terminationStatus,
+        return ToolRun(status: process.terminationStatus, exited: process.terminationReason == .exit,
                        stdout: try String(contentsOf: outURL, encoding: .utf8),
                        stderr: try String(contentsOf: errURL, encoding: .utf8))
     }
