@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "HDF5IO", targets: ["HDF5IO"]),
         .library(name: "FeatureFiles", targets: ["FeatureFiles"]),
+        .library(name: "Cluster", targets: ["Cluster"]),
     ],
     traits: [
         .trait(name: "MPI", description: "Run RegBN and the statistics across Open MPI ranks (needs libopenmpi-dev)."),
@@ -34,14 +35,14 @@ let package = Package(
         // MARK: - Public API
         .target(
             name: "Cluster",
-            dependencies: [.target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
+            dependencies: [.target(name: "CMPI", condition: .when(traits: ["MPI"]))], exclude: ["README.md"]),
         .target(name: "SeededRandom"),
         .target(name: "Suggestions"),
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
         .target(name: "HDF5IO", dependencies: ["CHDF5", "Suggestions"]),
         .target(name: "FeatureFiles", dependencies: ["HDF5IO", "CZlib"], exclude: ["README.md"]),
-        .target(name: "RegBN", dependencies: ["Linalg", "SeededRandom"], exclude: ["README.md"]),
-        .target(name: "Diagnostics", dependencies: ["Linalg", "SeededRandom"], exclude: ["README.md"]),
+        .target(name: "RegBN", dependencies: ["Linalg", "SeededRandom", "Cluster"], exclude: ["README.md"]),
+        .target(name: "Diagnostics", dependencies: ["Linalg", "SeededRandom", "Cluster"], exclude: ["README.md"]),
         .executableTarget(
             name: "regbn-analyze",
             dependencies: ["RegBN", "Diagnostics", "HDF5IO", "FeatureFiles", "Linalg", "SeededRandom", "Suggestions", "CPosix"]),
@@ -49,18 +50,21 @@ let package = Package(
         // MARK: - Benchmarks (print tables; never part of the tests)
         .executableTarget(
             name: "regbn-bench",
-            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "FeatureFiles", "Linalg", "SeededRandom"],
+            dependencies: ["RegBN", "Diagnostics", "Cluster", "HDF5IO", "FeatureFiles", "Linalg", "SeededRandom"],
             path: "Benchmarks/regbn-bench"),
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["HDF5IO", "Linalg"], path: "Tests/TestSupport"),
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
         .testTarget(
             name: "HDF5IOTests", dependencies: ["HDF5IO", "TestSupport"],
             exclude: ["make_test_files.py"]),
         .testTarget(name: "FeatureFilesTests", dependencies: ["FeatureFiles", "HDF5IO", "TestSupport"]),
-        .testTarget(name: "RegBNTests", dependencies: ["RegBN", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
+        .testTarget(name: "RegBNTests", dependencies: ["RegBN", "Cluster", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
+        .testTarget(
+            name: "DiagnosticsTests",
+            dependencies: ["Diagnostics", "Cluster", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["regbn-analyze", "HDF5IO", "FeatureFiles", "SeededRandom", "Suggestions", "TestSupport"],

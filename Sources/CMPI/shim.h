@@ -14,10 +14,10 @@ CMPI_SHIM MPI_Datatype cmpi_double(void) { return MPI_DOUBLE; }
 CMPI_SHIM MPI_Datatype cmpi_int64(void) { return MPI_INT64_T; }
 CMPI_SHIM MPI_Datatype cmpi_int32(void) { return MPI_INT32_T; }
 CMPI_SHIM MPI_Datatype cmpi_byte(void) { return MPI_BYTE; }
-CMPI_SHIM MPI_Op cmpi_sum(void) { return MPI_SUM; }
-CMPI_SHIM MPI_Op cmpi_max(void) { return MPI_MAX; }
 CMPI_SHIM int cmpi_success(void) { return MPI_SUCCESS; }
 CMPI_SHIM int cmpi_thread_funneled(void) { return MPI_THREAD_FUNNELED; }
 CMPI_SHIM int cmpi_max_error_string(void) { return MPI_MAX_ERROR_STRING; }
+// Errors come back as return codes (Swift errors) instead of aborting the job inside MPI.
+CMPI_SHIM MPI_Errhandler cmpi_errors_return(void) { return MPI_ERRORS_RETURN; }
 
 #endif

@@ -10,14 +10,24 @@ public final class SingleProcess: Communicator {
 
     public func allreduceSum(_ values: inout [Double]) throws(CommunicatorError) {}
 
-    public func broadcast(_ values: inout [Double], root: Int) throws(CommunicatorError) {
-        guard root == 0 else { throw CommunicatorError(call: "broadcast", reason: "root \(root) of 1 rank") }
+    public func broadcast<Element: BitwiseCopyable>(_ values: inout [Element], root: Int) throws(CommunicatorError) {
+        try Self.requireRoot(root, "broadcast")
     }
 
-    public func gather(_ values: [Double], root: Int) throws(CommunicatorError) -> [[Double]] {
-        guard root == 0 else { throw CommunicatorError(call: "gather", reason: "root \(root) of 1 rank") }
+    public func gather<Element: BitwiseCopyable>(_ values: [Element], root: Int) throws(CommunicatorError) -> [[Element]] {
+        try Self.requireRoot(root, "gather")
         return [values]
     }
 
+    public func allgather<Element: BitwiseCopyable>(_ values: [Element]) throws(CommunicatorError) -> [[Element]] {
+        [values]
+    }
+
+    public func barrier() throws(CommunicatorError) {}
+
     public func abort(status: Int32) -> Never { exit(status) }
+
+    private static func requireRoot(_ root: Int, _ call: String) throws(CommunicatorError) {
+        guard root == 0 else { throw CommunicatorError(call: call, reason: "root \(root) of 1 rank") }
+    }
 }
