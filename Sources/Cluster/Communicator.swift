@@ -67,6 +67,13 @@ extension Communicator {
         return received
     }
 
+    /// This rank's contiguous share of `count` items (permutations, resamples, rows…)
+    /// split evenly over the ranks in rank order: ⌊r·count/size⌋ ..< ⌊(r+1)·count/size⌋.
+    public func share(of count: Int) -> Range<Int> {
+        func bound(_ r: Int) -> Int { size.dividingFullWidth(r.multipliedFullWidth(by: max(0, count))).quotient }
+        return bound(rank)..<bound(rank + 1)
+    }
+
     /// Every rank's `values`, concatenated in rank order, on every rank.
     public func allgatherConcatenated<Element: BitwiseCopyable>(_ values: [Element]) throws(CommunicatorError) -> [Element] {
         guard size > 1 else { return values }

@@ -116,3 +116,13 @@ func broadcastGatherAndAllgatherMoveWholeArrays(ranks: Int) throws {
     var values = [1.0]
     #expect(throws: CommunicatorError.self) { try SingleProcess().broadcast(&values, root: 1) }
 }
+
+@Test func sharesCoverEveryItemOnceInRankOrder() throws {
+    for count in [0, 1, 7, 200] {
+        let shares = try LocalCluster.run(ranks: 3) { $0.share(of: count) }
+        #expect(shares.first?.lowerBound == 0 && shares.last?.upperBound == count)
+        #expect(zip(shares, shares.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+        #expect(shares.map(\.count).max()! - shares.map(\.count).min()! <= 1)
+    }
+    #expect(SingleProcess().share(of: 5) == 0..<5)
+}
