@@ -57,14 +57,15 @@ public struct LinearCKA: Sendable {
         let xs = try PreparedOperand(x, layout: layout).centredFeatures
         let ys = try PreparedOperand(y, layout: layout).centredFeatures
         let n = x.sampleCount
-        let sharded = communicator.size > 1
-        let kernels = sharded || strata != nil
+        let estimateFromKernels = communicator.size > 1
+            || Self.kernelsAreCheaper(n: n, p: layout.xTotal, q: layout.yTotal)
+        let kernels = estimateFromKernels || strata != nil
             || (bootstrap != nil && kernelRouteIsCheaper(n: n, p: layout.xTotal, q: layout.yTotal))
         if kernels {
             try buildLinearKernel(xs, into: &workspace.first)
             try buildLinearKernel(ys, into: &workspace.second)
         }
-        var analysis = KernelPairAnalysis(products: sharded
+        var analysis = KernelPairAnalysis(products: estimateFromKernels
             ? linearKernelProducts(workspace.first, workspace.second, n: n)
             : Self.featureProducts(xs.centred, ys.centred, weights: nil))
         if kernels && (strata != nil || bootstrap != nil) {
@@ -82,6 +83,15 @@ public struct LinearCKA: Sendable {
         }
         return LinearCKAResult(exponents: (xs.exponent, ys.exponent), analysis: analysis, settings: self,
                                constant: (xs.isConstant, ys.isConstant))
+    }
+
+    /// The estimate from the n×n kernels (n²(p + q) flops, 2n² doubles) rather than in
+    /// feature space (2n(p² + q² + pq) flops, p² + q² + pq doubles): when features
+    /// outnumber samples, as for a flattened convolutional layer, the kernels are
+    /// cheaper in both, and XcᵀXc would not even fit (50176² doubles for [64, 28, 28]).
+    static func kernelsAreCheaper(n: Int, p: Int, q: Int) -> Bool {
+        let (nd, pd, qd) = (Double(n), Double(p), Double(q))
+        return nd * (pd + qd) < 2 * (pd * pd + qd * qd + pd * qd)
     }
 
     /// 2n(p² + q² + pq) flops per resample in feature space against n²(p + q) + 10n²R on the kernels.
