@@ -14,35 +14,32 @@ import Cluster
 /// `standardizeEachRun` on each row, so the results are the same bits.
 func layerNormRows<T: LinalgScalar>(_ x: Matrix<T>, into out: inout Matrix<T>, eps: Double,
                                     context: ShardContext) throws(CommunicatorError) {
-    let statistics = try rowStatistics(x, eps: eps, context: context)
+    let (centers, scales) = try rowStatistics(x, eps: eps, context: context)
     out.ensureShape(rows: x.rows, columns: x.columns)
-    for (i, (center, scale)) in statistics.enumerated() {
-        standardize(x.storage, into: &out.storage, StridedRuns(rowRange(i, x)), center: center, scale: scale)
-    }
+    standardizeRuns(x.storage, into: &out.storage, rowRuns(x), centers: centers, scales: scales)
 }
 
 /// The same in place.
 func layerNormRows<T: LinalgScalar>(_ x: inout Matrix<T>, eps: Double, context: ShardContext) throws(CommunicatorError) {
-    let statistics = try rowStatistics(x, eps: eps, context: context)
-    for (i, (center, scale)) in statistics.enumerated() {
-        standardize(&x.storage, StridedRuns(rowRange(i, x)), center: center, scale: scale)
-    }
+    let (centers, scales) = try rowStatistics(x, eps: eps, context: context)
+    standardizeRuns(&x.storage, rowRuns(x), centers: centers, scales: scales)
 }
 
 /// Each row's mean and 1/√(variance + eps) over the whole row, all ranks' columns.
-private func rowStatistics<T: LinalgScalar>(_ x: Matrix<T>, eps: Double,
-                                            context: ShardContext) throws(CommunicatorError) -> [(Double, Double)] {
+private func rowStatistics<T: LinalgScalar>(_ x: Matrix<T>, eps: Double, context: ShardContext)
+    throws(CommunicatorError) -> (centers: [Double], scales: [Double]) {
     let total = Double(context.rowLength)
-    var means = (0..<x.rows).map { sum(x.storage, rowRange($0, x)) }
+    var means = runSums(x.storage, rowRuns(x))
     try context.addRowSums(&means)
     for i in means.indices { means[i] /= total }
-    var squares = means.indices.map { sumOfSquaredDeviations(x.storage, rowRange($0, x), from: means[$0]) }
+    var squares = runSquaredDeviations(x.storage, rowRuns(x), from: means)
     try context.addRowSums(&squares)
-    return means.indices.map { (means[$0], 1 / (squares[$0] / total + eps).squareRoot()) }
+    return (means, squares.map { 1 / ($0 / total + eps).squareRoot() })
 }
 
-private func rowRange<T: LinalgScalar>(_ i: Int, _ x: Matrix<T>) -> Range<Int> {
-    (i * x.columns)..<((i + 1) * x.columns)
+/// Each row of `x` as one run.
+private func rowRuns<T: LinalgScalar>(_ x: Matrix<T>) -> StridedRuns {
+    StridedRuns(start: 0, length: x.columns, stride: x.columns, count: x.rows)
 }
 
 /// Running statistics of a BatchNorm layer (torch buffers `running_mean`,
