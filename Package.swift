@@ -57,6 +57,10 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["HDF5IO", "Linalg"], path: "Tests/TestSupport"),
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
+        // `mpirun -np K cluster-check` (a build with `--traits MPI`): the MPI ranks against one process.
+        .executableTarget(
+            name: "cluster-check", dependencies: ["Cluster", "RegBN", "Diagnostics", "SeededRandom"],
+            path: "Tests/ClusterCheck"),
         .testTarget(
             name: "HDF5IOTests", dependencies: ["HDF5IO", "TestSupport"],
             exclude: ["make_test_files.py"]),

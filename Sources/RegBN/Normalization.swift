@@ -95,23 +95,37 @@ public struct BatchNormState<T: LinalgScalar>: Sendable, Equatable {
     mutating func normalizeTraining(_ x: Matrix<T>, into out: inout Matrix<T>,
                                     context: ShardContext) throws(CommunicatorError) {
         let shard = context.shard
-        let count = x.rows * shard.spatialSize
+        let count = Double(x.rows * shard.spatialSize)
         out.ensureShape(rows: x.rows, columns: x.columns)
         let runs = channels.map { shard.runs(ofChannel: $0, rows: x.rows) }
-        var means = runs.map { sum(x.storage, $0) }
-        try context.addChannelSums(&means, channels: channels)
-        for c in means.indices { means[c] /= Double(count) }
-        var squares = runs.indices.map { sumOfSquaredDeviations(x.storage, runs[$0], from: means[$0]) }
-        try context.addChannelSums(&squares, channels: channels)
-        for c in runs.indices {
-            let invstd = 1 / (squares[c] / Double(count) + eps).squareRoot()
-            standardize(x.storage, into: &out.storage, runs[c], center: means[c], scale: invstd)
-            // torch divides by n − 1 for the running variance (NaN for a single value).
-            let unbiased = count > 1 ? squares[c] / Double(count - 1) : .nan
-            runningMean[c] = T((1 - momentum) * Double(runningMean[c]) + momentum * means[c])
-            runningVar[c] = T((1 - momentum) * Double(runningVar[c]) + momentum * unbiased)
+        if context.addsChannelSums {
+            // Every channel's sums first, added across the ranks that share channels.
+            var means = runs.map { sum(x.storage, $0) }
+            try context.addChannelSums(&means, channels: channels)
+            for c in means.indices { means[c] /= count }
+            var squares = runs.indices.map { sumOfSquaredDeviations(x.storage, runs[$0], from: means[$0]) }
+            try context.addChannelSums(&squares, channels: channels)
+            for c in runs.indices { apply(c, x, &out, runs[c], mean: means[c], squares: squares[c], count: count) }
+        } else {
+            // Channel by channel while its values are in cache: the same operations, the same bits.
+            for c in runs.indices {
+                let mean = sum(x.storage, runs[c]) / count
+                apply(c, x, &out, runs[c], mean: mean, squares: sumOfSquaredDeviations(x.storage, runs[c], from: mean),
+                      count: count)
+            }
         }
         batchesTracked += 1
+    }
+
+    /// Standardises channel `c` (`runs` of `x`) into `out` and moves its running statistics.
+    @inline(__always)
+    private mutating func apply(_ c: Int, _ x: Matrix<T>, _ out: inout Matrix<T>, _ runs: StridedRuns,
+                                mean: Double, squares: Double, count: Double) {
+        standardize(x.storage, into: &out.storage, runs, center: mean, scale: 1 / (squares / count + eps).squareRoot())
+        // torch divides by n − 1 for the running variance (NaN for a single value).
+        let unbiased = count > 1 ? squares / (count - 1) : .nan
+        runningMean[c] = T((1 - momentum) * Double(runningMean[c]) + momentum * mean)
+        runningVar[c] = T((1 - momentum) * Double(runningVar[c]) + momentum * unbiased)
     }
 
     /// The same on a whole layer in one process, into a new matrix.

@@ -29,11 +29,14 @@ struct ShardContext: Sendable {
         try communicator.allreduceSum(&sums)
     }
 
+    /// Whether BatchNorm's per-channel sums cross ranks (a channel split between ranks).
+    var addsChannelSums: Bool { isShared && !channelsAreLocal }
+
     /// Per-channel partial sums of `channels` → the channels' totals over all ranks.
     /// Channels are exchanged as one vector over every channel of the layer (zeros
     /// where a rank holds nothing), so that the ranks sharing a channel line up.
     func addChannelSums(_ sums: inout [Double], channels: Range<Int>) throws(CommunicatorError) {
-        guard isShared, !channelsAreLocal else { return }
+        guard addsChannelSums else { return }
         var layer = [Double](repeating: 0, count: shard.totalColumns / shard.spatialSize)
         layer.replaceSubrange(channels, with: sums)
         try communicator.allreduceSum(&layer)
