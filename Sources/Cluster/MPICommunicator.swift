@@ -18,24 +18,32 @@ public final class MPICommunicator: Communicator {
     public let size: Int
 
     /// The largest transfer handed to one MPI call. Larger arrays go in pieces.
-    static let maximumPieceBytes = 1 << 30
+    let maximumPieceBytes: Int
     /// Doubles per round of `allreduceSum` (rank 0 holds `size` of these rounds at once).
-    static let reductionRoundElements = 1 << 20
+    let reductionRoundElements: Int
 
-    private init(rank: Int, size: Int) {
+    private init(rank: Int, size: Int, maximumPieceBytes: Int, reductionRoundElements: Int) {
         self.rank = rank
         self.size = size
+        self.maximumPieceBytes = maximumPieceBytes
+        self.reductionRoundElements = reductionRoundElements
     }
 
     /// Initialises MPI once for the process. Call `finish()` before exiting.
-    public static func start() throws(CommunicatorError) -> MPICommunicator {
+    /// - Parameters: `maximumPieceBytes` (at most 1 GiB) and `reductionRoundElements`
+    ///   bound the pieces large transfers are cut into; smaller values only exercise
+    ///   the cutting (`cluster-check` does) at the cost of more calls.
+    public static func start(maximumPieceBytes: Int = 1 << 30,
+                             reductionRoundElements: Int = 1 << 20) throws(CommunicatorError) -> MPICommunicator {
         var provided: Int32 = 0
         try check(MPI_Init_thread(nil, nil, cmpi_thread_funneled(), &provided), "MPI_Init_thread")
         try check(MPI_Comm_set_errhandler(cmpi_comm_world(), cmpi_errors_return()), "MPI_Comm_set_errhandler")
         var rank: Int32 = 0, size: Int32 = 0
         try check(MPI_Comm_rank(cmpi_comm_world(), &rank), "MPI_Comm_rank")
         try check(MPI_Comm_size(cmpi_comm_world(), &size), "MPI_Comm_size")
-        return MPICommunicator(rank: Int(rank), size: Int(size))
+        return MPICommunicator(rank: Int(rank), size: Int(size),
+                               maximumPieceBytes: min(1 << 30, max(16, maximumPieceBytes)),
+                               reductionRoundElements: max(1, reductionRoundElements))
     }
 
     /// Ends MPI cleanly (every rank, after the last collective).
@@ -47,7 +55,7 @@ public final class MPICommunicator: Communicator {
         let count = values.count
         var start = 0
         repeat {
-            let end = min(count, start + Self.reductionRoundElements)
+            let end = min(count, start + reductionRoundElements)
             var part = Array(values[start..<end])
             let parts = try gather(part, root: 0)
             if rank == 0 {
@@ -77,7 +85,7 @@ public final class MPICommunicator: Communicator {
             var failure: CommunicatorError?
             values.withUnsafeBytes { bytes in
                 do throws(CommunicatorError) {
-                    try Self.inPieces(bytes.count) { offset, length throws(CommunicatorError) in
+                        try inPieces(bytes.count) { offset, length throws(CommunicatorError) in
                         let piece = UnsafeMutableRawPointer(mutating: bytes.baseAddress.map { $0 + offset })
                         try Self.check(MPI_Bcast(piece, Int32(length), cmpi_byte(), Int32(root), cmpi_comm_world()),
                                        "MPI_Bcast")
@@ -93,7 +101,7 @@ public final class MPICommunicator: Communicator {
             throw CommunicatorError(call: "MPI_Bcast", reason: "rank \(root) announced \(count) elements")
         }
         values = try Self.receivedArray(count: elements) { bytes throws(CommunicatorError) in
-            try Self.inPieces(bytes.count) { offset, length throws(CommunicatorError) in
+            try inPieces(bytes.count) { offset, length throws(CommunicatorError) in
                 try Self.check(MPI_Bcast(bytes.baseAddress.map { $0 + offset }, Int32(length), cmpi_byte(), Int32(root),
                                          cmpi_comm_world()), "MPI_Bcast")
             }
@@ -108,7 +116,7 @@ public final class MPICommunicator: Communicator {
         var counts = [Int64](repeating: 0, count: size)
         try Self.check(MPI_Allgather(&mine, 8, cmpi_byte(), &counts, 8, cmpi_byte(), cmpi_comm_world()), "MPI_Allgather")
         // Each round moves at most `piece` bytes from every rank: rank 0's buffer stays within 32-bit offsets.
-        let piece = max(stride, min(Self.maximumPieceBytes, Int(Int32.max) / size) / stride * stride)
+        let piece = max(stride, min(maximumPieceBytes, Int(Int32.max) / size) / stride * stride)
         let rounds = counts.map { (Int($0) + piece - 1) / piece }.max() ?? 0
         var received = rank == root ? counts.map { [UInt8](repeating: 0, count: Int($0)) } : []
         var roundBuffer = [UInt8](repeating: 0, count: rank == root ? piece * size : 1)
@@ -164,7 +172,7 @@ public final class MPICommunicator: Communicator {
     // MARK: - Bytes
 
     /// Calls `body(offset, length)` for consecutive pieces of at most `maximumPieceBytes` covering `count` bytes.
-    private static func inPieces(_ count: Int, _ body: (Int, Int) throws(CommunicatorError) -> Void) throws(CommunicatorError) {
+    private func inPieces(_ count: Int, _ body: (Int, Int) throws(CommunicatorError) -> Void) throws(CommunicatorError) {
         var offset = 0
         while offset < count {
             let length = min(maximumPieceBytes, count - offset)

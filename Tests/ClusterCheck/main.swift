@@ -9,7 +9,10 @@ import SeededRandom
 // `swift build --traits MPI` and run, as root on a small machine,
 //   mpirun --allow-run-as-root --oversubscribe -np 3 .build/debug/cluster-check
 // Rank 0 prints one line per check and exits 1 when any failed (every rank exits
-// with the same status). Without the MPI trait it says so and exits 2.
+// with the same status). `--small-pieces` cuts every transfer into pieces of 4 KiB
+// and every reduction into rounds of 1000 values, so that the cutting of large
+// transfers (pieces of up to 1 GiB otherwise) is exercised too. Without the MPI trait
+// it says so and exits 2.
 
 #if MPI
 struct CheckFailure: Error, CustomStringConvertible {
@@ -128,7 +131,9 @@ func checkDiagnostics(_ comm: MPICommunicator) throws -> String {
     return "dependence measures (x 13, y 7 features over \(comm.size) ranks): within 1e-12, permutation p identical"
 }
 
-let comm = try MPICommunicator.start()
+let comm = CommandLine.arguments.contains("--small-pieces")
+    ? try MPICommunicator.start(maximumPieceBytes: 4096, reductionRoundElements: 1000)
+    : try MPICommunicator.start()
 var failed = false
 for check in [checkCollectives, checkRegBN, checkDiagnostics] {
     do {
