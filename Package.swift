@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -9,6 +9,10 @@ let package = Package(
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "HDF5IO", targets: ["HDF5IO"]),
         .library(name: "FeatureFiles", targets: ["FeatureFiles"]),
+        .library(name: "Cluster", targets: ["Cluster"]),
+    ],
+    traits: [
+        .trait(name: "MPI", description: "Run RegBN and the statistics across Open MPI ranks (needs libopenmpi-dev)."),
     ],
     targets: [
         // MARK: - C libraries from Debian (imported only by the thin wrappers)
@@ -24,14 +28,21 @@ let package = Package(
         // renameat2 and the signal handler of the output staging (POSIX/Linux only).
         .target(name: "CPosix"),
 
+        .systemLibrary(
+            name: "CMPI", pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]),
+
         // MARK: - Public API
+        .target(
+            name: "Cluster",
+            dependencies: [.target(name: "CMPI", condition: .when(traits: ["MPI"]))], exclude: ["README.md"]),
         .target(name: "SeededRandom"),
         .target(name: "Suggestions"),
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
         .target(name: "HDF5IO", dependencies: ["CHDF5", "Suggestions"]),
         .target(name: "FeatureFiles", dependencies: ["HDF5IO", "CZlib"], exclude: ["README.md"]),
-        .target(name: "RegBN", dependencies: ["Linalg", "SeededRandom"], exclude: ["README.md"]),
-        .target(name: "Diagnostics", dependencies: ["Linalg", "SeededRandom"], exclude: ["README.md"]),
+        .target(name: "RegBN", dependencies: ["Linalg", "SeededRandom", "Cluster"], exclude: ["README.md"]),
+        .target(name: "Diagnostics", dependencies: ["Linalg", "SeededRandom", "Cluster"], exclude: ["README.md"]),
         .executableTarget(
             name: "regbn-analyze",
             dependencies: ["RegBN", "Diagnostics", "HDF5IO", "FeatureFiles", "Linalg", "SeededRandom", "Suggestions", "CPosix"]),
@@ -39,18 +50,25 @@ let package = Package(
         // MARK: - Benchmarks (print tables; never part of the tests)
         .executableTarget(
             name: "regbn-bench",
-            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "FeatureFiles", "Linalg", "SeededRandom"],
+            dependencies: ["RegBN", "Diagnostics", "Cluster", "HDF5IO", "FeatureFiles", "Linalg", "SeededRandom"],
             path: "Benchmarks/regbn-bench"),
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["HDF5IO", "Linalg"], path: "Tests/TestSupport"),
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
+        // `mpirun -np K cluster-check` (a build with `--traits MPI`): the MPI ranks against one process.
+        .executableTarget(
+            name: "cluster-check", dependencies: ["Cluster", "RegBN", "Diagnostics", "SeededRandom"],
+            path: "Tests/ClusterCheck"),
         .testTarget(
             name: "HDF5IOTests", dependencies: ["HDF5IO", "TestSupport"],
             exclude: ["make_test_files.py"]),
         .testTarget(name: "FeatureFilesTests", dependencies: ["FeatureFiles", "HDF5IO", "TestSupport"]),
-        .testTarget(name: "RegBNTests", dependencies: ["RegBN", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
+        .testTarget(name: "RegBNTests", dependencies: ["RegBN", "Cluster", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
+        .testTarget(
+            name: "DiagnosticsTests",
+            dependencies: ["Diagnostics", "Cluster", "HDF5IO", "Linalg", "SeededRandom", "TestSupport"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["regbn-analyze", "HDF5IO", "FeatureFiles", "SeededRandom", "Suggestions", "TestSupport"],

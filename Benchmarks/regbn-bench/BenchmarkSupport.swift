@@ -13,6 +13,7 @@ enum BenchmarkSuites {
         .bootstrap,
         RegBNBenchmark.suite,
         NormalizeProcessBenchmark.suite,
+        ScaleoutBenchmark.suite,
     ]
 }
 

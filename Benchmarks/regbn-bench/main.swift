@@ -5,6 +5,14 @@ import Linalg
 // Suites register themselves in `BenchmarkSuites.all` (one line per suite file).
 
 let requested = Array(CommandLine.arguments.dropFirst())
+// One configuration of the scale-out suite, in a process of its own (see ScaleoutRank).
+if requested.first == "scaleout-child" {
+    do { try ScaleoutRank.main(Array(requested.dropFirst())) } catch {
+        FileHandle.standardError.write(Data("regbn-bench scaleout-child: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
 if requested.contains("--help") || requested.contains("-h") {
     print("USAGE: regbn-bench [SUITE ...]\nSUITES: " + BenchmarkSuites.all.map(\.name).joined(separator: ", "))
     exit(0)

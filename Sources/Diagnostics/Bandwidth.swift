@@ -1,3 +1,4 @@
+import Cluster
 import Linalg
 
 /// How the Gaussian kernel width σ of one operand is chosen.
@@ -66,12 +67,17 @@ public struct MedianHeuristic: Sendable {
         self.threads = threads
     }
 
-    public func choose(_ x: Matrix<Double>, operand: String = "x",
-                       workspace: KernelWorkspace = KernelWorkspace()) throws -> BandwidthChoice {
-        try InputValidation.check(x, operand: operand, statistic: "the median heuristic", minimumSamples: 2)
-        let rows = ScaledColumns(Subsample(total: x.rows, maxSamples: maxRows, method: rowSelection).apply(x))
+    /// σ of `x`: over several ranks (`communicator`), `x` is this rank's block of the
+    /// operand's columns, and every rank gets the same σ.
+    public func choose(_ x: Matrix<Double>, operand: String = "x", workspace: KernelWorkspace = KernelWorkspace(),
+                       communicator: any Communicator = SingleProcess()) throws -> BandwidthChoice {
+        let layout = try BlockLayout.of(.continuous(x), .continuous(x), communicator: communicator)
+        try InputValidation.check(.continuous(x), name: operand, statistic: "the median heuristic", minimumSamples: 2,
+                                  layout: layout, offset: layout.xOffset, total: layout.xTotal)
+        let rows = try ScaledColumns(Subsample(total: x.rows, maxSamples: maxRows, method: rowSelection).apply(x),
+                                     across: communicator)
         guard !rows.isConstant else { return constantChoice(rows: rows.centred.rows) }
-        _ = buildSymmetricKernel(rows.centred, kind: .squaredDistance, into: &workspace.second, threads: threads)
+        _ = try buildSymmetricKernel(rows, kind: .squaredDistance, into: &workspace.second, threads: threads)
         let scaled = choice(fromSquaredDistances: workspace.second, n: rows.centred.rows)
         return scaled.inDataUnits(rows)
     }

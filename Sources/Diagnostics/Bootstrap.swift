@@ -103,26 +103,31 @@ func quantile(sorted values: [Double], _ q: Double) -> Double {
     return values[below] + (h - Double(below)) * (values[above] - values[below])
 }
 
-/// Resample counts: column r of the n × R result holds how often each sample is
-/// drawn in resample r (n draws with replacement from `SplitMix64(seed:stream: r)`).
-/// A resample is a reweighting of the samples, so statistics of it follow from
-/// the full-sample kernels without gathering any rows (`resampledProducts`).
-func bootstrapWeights(n: Int, settings: BootstrapSettings, threads: Int) -> Matrix<Double> {
-    stratifiedBootstrapWeights(groups: [Array(0..<n)], settings: settings, threads: threads)[0]
+/// Resample counts: column c of the n × |resamples| result holds how often each
+/// sample is drawn in resample `resamples.lowerBound + c` (n draws with replacement
+/// from `SplitMix64(seed:stream: r)`; all R resamples by default). A resample is a
+/// reweighting of the samples, so statistics of it follow from the full-sample
+/// kernels without gathering any rows (`resampledProducts`), and any subset of the
+/// resamples (a rank's share) is drawn exactly as in the whole set.
+func bootstrapWeights(n: Int, settings: BootstrapSettings, threads: Int,
+                      resamples: Range<Int>? = nil) -> Matrix<Double> {
+    stratifiedBootstrapWeights(groups: [Array(0..<n)], settings: settings, threads: threads, resamples: resamples)[0]
 }
 
 /// Counts for a bootstrap that resamples within each group (stratum): one
-/// nᵍ × R matrix per group, rows in the group's order. Resample r draws the
-/// groups in order from one generator `SplitMix64(seed:stream: r)`.
-func stratifiedBootstrapWeights(groups: [[Int]], settings: BootstrapSettings, threads: Int) -> [Matrix<Double>] {
-    let r = settings.resamples
+/// nᵍ × |resamples| matrix per group, rows in the group's order. Resample r draws
+/// the groups in order from one generator `SplitMix64(seed:stream: r)`.
+func stratifiedBootstrapWeights(groups: [[Int]], settings: BootstrapSettings, threads: Int,
+                                resamples: Range<Int>? = nil) -> [Matrix<Double>] {
+    let indices = resamples ?? 0..<settings.resamples
+    let r = indices.count
     var running = [0]
     for g in groups { running.append(running[running.count - 1] + g.count) }
     let offsets = running, total = running[running.count - 1]
     var counts = [Double](repeating: 0, count: total * r)
     withShared(&counts) { c in
         Parallel.forEachChunk(r, threads: threads) { column in
-            var generator = SplitMix64(seed: settings.seed, stream: column)
+            var generator = SplitMix64(seed: settings.seed, stream: indices.lowerBound + column)
             for (g, group) in groups.enumerated() {
                 for draw in generator.sampleWithReplacement(group.count, from: group.count) {
                     c[(offsets[g] + draw) * r + column] += 1

@@ -1,3 +1,4 @@
+import Cluster
 import Linalg
 
 /// Pearson correlation between the channels of two layers, on the per-sample
@@ -26,18 +27,36 @@ public struct ChannelCorrelation: Sendable {
         self.threads = threads
     }
 
-    /// - Parameters: `x` n×(Cx·Sx), `y` n×(Cy·Sy), flattened channel-major.
-    public func callAsFunction(_ x: Matrix<Double>, channelsX: Int,
-                               _ y: Matrix<Double>, channelsY: Int) throws -> ChannelCorrelationResult {
-        try InputValidation.checkPair(x, y, statistic: "channel correlation", minimumSamples: 2)
-        let fx = try channelFeatures(x, channels: channelsX, operand: "x")
-        let fy = try channelFeatures(y, channels: channelsY, operand: "y")
-        return try self(.continuous(fx), .continuous(fy))
+    /// - Parameters: `x` n×(Cx·Sx), `y` n×(Cy·Sy), flattened channel-major. Over
+    ///   several ranks (`communicator`), this rank's whole channels of each (`channelsX`
+    ///   and `channelsY` of them).
+    public func callAsFunction(_ x: Matrix<Double>, channelsX: Int, _ y: Matrix<Double>, channelsY: Int,
+                               communicator: any Communicator = SingleProcess()) throws -> ChannelCorrelationResult {
+        let layout = try BlockLayout.of(.continuous(x), .continuous(y), communicator: communicator)
+        try InputValidation.checkPair(.continuous(x), .continuous(y), statistic: "channel correlation",
+                                      minimumSamples: 2, layout: layout)
+        let (fx, fy) = try communicator.agreeing {
+            (try channelFeatures(x, channels: channelsX, operand: "x"), try channelFeatures(y, channels: channelsY, operand: "y"))
+        }
+        return try self(.continuous(fx), .continuous(fy), communicator: communicator)
     }
 
     /// - Parameters: operands with one feature per channel (per-sample channel
-    ///   means), or labels (one channel per level).
-    public func callAsFunction(_ x: Operand, _ y: Operand) throws -> ChannelCorrelationResult {
+    ///   means), or labels (one channel per level). Over several ranks
+    ///   (`communicator`), this rank's block of the channels (labels whole on every
+    ///   rank): the channel features are small, so every rank gathers all of them
+    ///   and computes the whole result.
+    public func callAsFunction(_ x: Operand, _ y: Operand,
+                               communicator: any Communicator = SingleProcess()) throws -> ChannelCorrelationResult {
+        guard communicator.size == 1 else {
+            let layout = try BlockLayout.of(x, y, communicator: communicator)
+            try InputValidation.checkPair(x, y, statistic: "channel correlation", minimumSamples: 2, layout: layout)
+            func whole(_ operand: Operand) throws -> Operand {
+                guard case .continuous(let block) = operand else { return operand }
+                return .continuous(try gatheredColumns(block, across: communicator))
+            }
+            return try self(whole(x), whole(y))
+        }
         try InputValidation.checkPair(x, y, statistic: "channel correlation", minimumSamples: 2)
         try bootstrap?.validate()
         let sx = standardisedColumns(x.features), sy = standardisedColumns(y.features)

@@ -1,3 +1,4 @@
+import Cluster
 import Linalg
 
 /// Every dependence measure of summary.csv for one (x, y) pair, with one set of
@@ -39,30 +40,37 @@ public struct DependenceMeasures: Sendable {
     ///   - channelsX, channelsY: one feature per channel for the cross-correlation
     ///     (nil: x and y's own features); may hold more samples than x and y.
     ///   - strata: one label per sample of x and y: adds the within-strata estimates.
+    ///   - communicator: the ranks the operands' columns are spread over (one by
+    ///     default). Each rank passes its block of x's and y's columns (and of the
+    ///     channel operands; labels and strata whole) and receives the whole report;
+    ///   every rank must make the same calls in the same order.
     public func callAsFunction(_ x: Operand, _ y: Operand, channelsX: Operand? = nil, channelsY: Operand? = nil,
-                               strata: CategoricalLabels? = nil,
-                               workspace: KernelWorkspace = KernelWorkspace()) throws -> DependenceReport {
+                               strata: CategoricalLabels? = nil, workspace: KernelWorkspace = KernelWorkspace(),
+                               communicator: any Communicator = SingleProcess()) throws -> DependenceReport {
         let subsample = try InputValidation.kernelSubsample(
             x, y, strata: strata, statistic: "the dependence measures", name: "the dependence measures",
             minimumSamples: 1, maxSamples: maxSamples, method: subsampleMethod, threads: threads,
-            permutation: permutation, bootstrap: bootstrap)
+            permutation: permutation, bootstrap: bootstrap, layout: try BlockLayout.of(x, y, communicator: communicator))
         let xs = subsample.apply(x), ys = subsample.apply(y), ss = strata.map(subsample.apply)
         let n = subsample.used
         // The rows are the subsample already: the families must not thin them again.
         let hsic = try available {
             try GaussianHSIC(bandwidthX: bandwidthX, bandwidthY: bandwidthY, maxSamples: n,
                              subsampleMethod: subsampleMethod, permutation: permutation, bootstrap: bootstrap,
-                             threads: threads)(xs, ys, strata: ss, workspace: workspace)
+                             threads: threads)(xs, ys, strata: ss, workspace: workspace, communicator: communicator)
         }
         let dcor = try available {
             try DistanceCorrelation(maxSamples: n, subsampleMethod: subsampleMethod, permutation: permutation,
-                                    bootstrap: bootstrap, threads: threads)(xs, ys, strata: ss, workspace: workspace)
+                                    bootstrap: bootstrap, threads: threads)(xs, ys, strata: ss, workspace: workspace,
+                                                                            communicator: communicator)
         }
         let linear = try available {
-            try LinearCKA(bootstrap: bootstrap, threads: threads)(xs, ys, strata: ss, workspace: workspace)
+            try LinearCKA(bootstrap: bootstrap, threads: threads)(xs, ys, strata: ss, workspace: workspace,
+                                                                  communicator: communicator)
         }
         let crosscorr = try available {
-            try ChannelCorrelation(bootstrap: bootstrap, threads: threads)(channelsX ?? xs, channelsY ?? ys)
+            try ChannelCorrelation(bootstrap: bootstrap, threads: threads)(channelsX ?? xs, channelsY ?? ys,
+                                                                           communicator: communicator)
         }
         let report = DependenceReport(subsample: subsample, hsic: hsic, distanceCorrelation: dcor, linearCKA: linear,
                                       crosscorr: crosscorr, crosscorrSamples: (channelsX ?? xs).sampleCount)

@@ -1,3 +1,4 @@
+import Cluster
 import Linalg
 
 /// Distance covariance and correlation (Székely, Rizzo & Bakirov 2007) with the
@@ -47,20 +48,29 @@ public struct DistanceCorrelation: Sendable {
         try self(.continuous(x), .continuous(y), workspace: workspace)
     }
 
+    /// Over several ranks (`communicator`), `x` and `y` are this rank's blocks of the
+    /// operands' columns (labels whole on every rank); every rank gets the
+    /// single-process result.
     public func callAsFunction(_ x: Operand, _ y: Operand, strata: CategoricalLabels? = nil,
-                               workspace: KernelWorkspace = KernelWorkspace()) throws -> DistanceCorrelationResult {
+                               workspace: KernelWorkspace = KernelWorkspace(),
+                               communicator: any Communicator = SingleProcess()) throws -> DistanceCorrelationResult {
+        let layout = try BlockLayout.of(x, y, communicator: communicator)
         let subsample = try InputValidation.kernelSubsample(
             x, y, strata: strata, statistic: "distance correlation", name: "distance correlation",
             minimumSamples: Self.minimumSamples, maxSamples: maxSamples, method: subsampleMethod, threads: threads,
-            permutation: permutation, bootstrap: bootstrap)
-        let xs = PreparedOperand(subsample.apply(x)).centredFeatures
-        let ys = PreparedOperand(subsample.apply(y)).centredFeatures
-        let a = buildSymmetricKernel(xs.centred, kind: .distance, into: &workspace.first, threads: threads)
-        let b = buildSymmetricKernel(ys.centred, kind: .distance, into: &workspace.second, threads: threads)
+            permutation: permutation, bootstrap: bootstrap, layout: layout)
+        let xs = try PreparedOperand(subsample.apply(x), layout: layout).centredFeatures
+        let ys = try PreparedOperand(subsample.apply(y), layout: layout).centredFeatures
+        let a = try buildSymmetricKernel(xs, kind: .distance, into: &workspace.first, threads: threads)
+        let b = try buildSymmetricKernel(ys, kind: .distance, into: &workspace.second, threads: threads)
         let constant = (x: xs.isConstant, y: ys.isConstant)
         var analysis = KernelPairAnalysis(a, b, workspace: workspace, constant: constant, threads: threads)
-        analysis.resample(a, b, workspace: workspace, permutation: permutation, bootstrap: bootstrap,
-                          strata: strata.map { StrataRequest(subsample.apply($0), x: xs, y: ys) }, stratifiedTest: Self.formulas[0], threads: threads)
+        let strataRequest = try strata.map { labels throws(CommunicatorError) in
+            try StrataRequest(subsample.apply(labels), x: xs, y: ys, communicator: communicator)
+        }
+        try analysis.resample(a, b, workspace: workspace, permutation: permutation, bootstrap: bootstrap,
+                              strata: strataRequest, stratifiedTest: Self.formulas[0], threads: threads,
+                              communicator: communicator)
         // Distances are in the scaled units: dCov² of the data is 2^(−ex−ey) times theirs.
         let units = -(xs.exponent + ys.exponent)
         let permutationResult = analysis.permutation.map {

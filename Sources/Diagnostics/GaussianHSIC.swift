@@ -1,3 +1,4 @@
+import Cluster
 import Linalg
 
 /// HSIC with Gaussian kernels k(x, x′) = exp(−‖x − x′‖²/(2σ²)) (Gretton et al.
@@ -67,34 +68,45 @@ public struct GaussianHSIC: Sendable {
 
     /// - Parameters: `x`, `y` with n samples each; `strata`, n labels, adds the
     ///   within-strata analysis (`GaussianHSICResult.withinStrata`).
+    ///   Over several ranks (`communicator`), `x` and `y` are this rank's blocks of
+    ///   the operands' columns (every sample; labels whole on every rank), and every
+    ///   rank gets the single-process result (see FeatureBlocks.swift).
     /// - Throws: `DiagnosticsError` on mismatched rows, non-finite values, fewer
-    ///   than 2 samples (after subsampling) or invalid settings.
+    ///   than 2 samples (after subsampling) or invalid settings — on every rank when
+    ///   one rank's block is at fault (`RemoteFailure` on the others).
     public func callAsFunction(_ x: Operand, _ y: Operand, strata: CategoricalLabels? = nil,
-                               workspace: KernelWorkspace = KernelWorkspace()) throws -> GaussianHSICResult {
+                               workspace: KernelWorkspace = KernelWorkspace(),
+                               communicator: any Communicator = SingleProcess()) throws -> GaussianHSICResult {
+        let layout = try BlockLayout.of(x, y, communicator: communicator)
         let subsample = try InputValidation.kernelSubsample(
             x, y, strata: strata, statistic: "Gaussian HSIC", name: "Gaussian HSIC",
             minimumSamples: Self.minimumSamples, maxSamples: maxSamples, method: subsampleMethod, threads: threads,
-            permutation: permutation, bootstrap: bootstrap)
-        let xs = PreparedOperand(subsample.apply(x)), ys = PreparedOperand(subsample.apply(y))
+            permutation: permutation, bootstrap: bootstrap, layout: layout)
+        let xs = try PreparedOperand(subsample.apply(x), layout: layout)
+        let ys = try PreparedOperand(subsample.apply(y), layout: layout)
         let builderX = KernelBuilder(bandwidth: bandwidthX, rowSelection: subsampleMethod, threads: threads)
         let builderY = KernelBuilder(bandwidth: bandwidthY, rowSelection: subsampleMethod, threads: threads)
         let presetX = try builderX.preset(xs, name: "x", workspace: workspace)
         let presetY = try builderY.preset(ys, name: "y", workspace: workspace)
-        let (kernelX, k) = builderX.build(xs, preset: presetX, into: &workspace.first)
-        let (kernelY, l) = builderY.build(ys, preset: presetY, into: &workspace.second)
+        let (kernelX, k) = try builderX.build(xs, preset: presetX, into: &workspace.first)
+        let (kernelY, l) = try builderY.build(ys, preset: presetY, into: &workspace.second)
         let constant = (x: xs.isConstant, y: ys.isConstant)
         var analysis = KernelPairAnalysis(k, l, workspace: workspace, constant: constant, threads: threads)
         let gamma = GammaTestResult(n: k.n, sums: analysis.centred ?? CentredProducts(), kTotal: k.total, lTotal: l.total,
                                     constantOperand: constant.x ? "x" : constant.y ? "y" : nil)
-        analysis.resample(k, l, workspace: workspace, permutation: permutation, bootstrap: bootstrap,
-                          strata: strata.map { StrataRequest(subsample.apply($0), x: xs, y: ys) }, stratifiedTest: Self.formulas[0], threads: threads)
+        let strataRequest = try strata.map { labels throws(CommunicatorError) in
+            try StrataRequest(subsample.apply(labels), x: xs, y: ys, communicator: communicator)
+        }
+        try analysis.resample(k, l, workspace: workspace, permutation: permutation, bootstrap: bootstrap,
+                              strata: strataRequest, stratifiedTest: Self.formulas[0], threads: threads,
+                              communicator: communicator)
         let permutationResult = analysis.permutation.map {
             PermutationResult(statistic: $0.observed / Double(k.n * k.n), exceedances: $0.exceedances,
                               permutations: permutation?.permutations ?? 0, seed: permutation?.seed ?? 0,
                               stratified: false)
         }
         return GaussianHSICResult(
-            n: subsample.used, p: x.featureCount, q: y.featureCount, subsample: subsample,
+            n: subsample.used, p: layout.xTotal, q: layout.yTotal, subsample: subsample,
             kernelX: kernelX, kernelY: kernelY, gamma: gamma,
             permutation: permutationResult, analysis: analysis, settings: self, constant: constant)
     }

@@ -1,3 +1,4 @@
+import Cluster
 import Linalg
 
 /// Every input check of the module, in one place (hyppo's `_CheckInputs` idea).
@@ -6,9 +7,10 @@ enum InputValidation {
         .init(rows: m.rows, columns: m.columns)
     }
 
-    static func shape(_ operand: Operand) -> DiagnosticsError.Shape {
+    /// An operand's shape as the user passed it: all ranks' `columns` of features, or one label column.
+    static func shape(_ operand: Operand, columns: Int) -> DiagnosticsError.Shape {
         switch operand {
-        case .continuous(let m): return shape(m)
+        case .continuous(let m): return .init(rows: m.rows, columns: columns)
         case .categorical(let labels): return .init(rows: labels.count, columns: 1)
         }
     }
@@ -25,10 +27,24 @@ enum InputValidation {
         }
     }
 
-    static func check(_ operand: Operand, name: String, statistic: String, minimumSamples: Int) throws {
+    /// One operand's block on this rank (columns `offset ..< offset + width` of `total`):
+    /// at least one feature over all ranks, `minimumSamples` rows, finite everywhere (a
+    /// non-finite value is named by its feature's index in the whole operand). Local:
+    /// callers agree on the outcome across ranks.
+    private static func checkBlock(_ operand: Operand, name: String, statistic: String, minimumSamples: Int,
+                                   offset: Int, total: Int) throws {
         switch operand {
         case .continuous(let m):
-            try check(m, operand: name, statistic: statistic, minimumSamples: minimumSamples)
+            guard total > 0 else {
+                throw DiagnosticsError.noFeatures(operand: name, shape: .init(rows: m.rows, columns: total))
+            }
+            guard m.rows >= minimumSamples else {
+                throw DiagnosticsError.tooFewSamples(statistic: statistic, needed: minimumSamples, got: m.rows)
+            }
+            if let bad = m.storage.firstIndex(where: { !$0.isFinite }) {
+                throw DiagnosticsError.nonFinite(operand: name, sample: bad / m.columns,
+                                                 feature: offset + bad % m.columns, value: m.storage[bad])
+            }
         case .categorical(let labels):
             guard labels.count >= minimumSamples else {
                 throw DiagnosticsError.tooFewSamples(statistic: statistic, needed: minimumSamples, got: labels.count)
@@ -36,13 +52,35 @@ enum InputValidation {
         }
     }
 
-    /// Two operands describing the same samples.
-    static func checkPair(_ x: Operand, _ y: Operand, statistic: String, minimumSamples: Int) throws {
-        guard x.sampleCount == y.sampleCount else {
-            throw DiagnosticsError.sampleCountMismatch(x: shape(x), y: shape(y))
+    /// One operand's block, the outcome agreed by every rank of `layout`.
+    static func check(_ operand: Operand, name: String, statistic: String, minimumSamples: Int,
+                      layout: BlockLayout, offset: Int, total: Int) throws {
+        try layout.communicator.agreeing {
+            try checkBlock(operand, name: name, statistic: statistic, minimumSamples: minimumSamples,
+                           offset: offset, total: total)
         }
-        try check(x, name: "x", statistic: statistic, minimumSamples: minimumSamples)
-        try check(y, name: "y", statistic: statistic, minimumSamples: minimumSamples)
+    }
+
+    /// Two operands describing the same samples (each rank its blocks of them); an error
+    /// on any rank stops every rank.
+    static func checkPair(_ x: Operand, _ y: Operand, statistic: String, minimumSamples: Int,
+                          layout: BlockLayout) throws {
+        try layout.communicator.agreeing {
+            guard x.sampleCount == y.sampleCount else {
+                throw DiagnosticsError.sampleCountMismatch(x: shape(x, columns: layout.xTotal),
+                                                           y: shape(y, columns: layout.yTotal))
+            }
+            try checkBlock(x, name: "x", statistic: statistic, minimumSamples: minimumSamples,
+                           offset: layout.xOffset, total: layout.xTotal)
+            try checkBlock(y, name: "y", statistic: statistic, minimumSamples: minimumSamples,
+                           offset: layout.yOffset, total: layout.yTotal)
+        }
+    }
+
+    /// Two whole operands in this process.
+    static func checkPair(_ x: Operand, _ y: Operand, statistic: String, minimumSamples: Int) throws {
+        try checkPair(x, y, statistic: statistic, minimumSamples: minimumSamples,
+                      layout: try BlockLayout.of(x, y, communicator: SingleProcess()))
     }
 
     static func checkPair(_ x: Matrix<Double>, _ y: Matrix<Double>, statistic: String, minimumSamples: Int) throws {
@@ -61,9 +99,9 @@ enum InputValidation {
     static func kernelSubsample(
         _ x: Operand, _ y: Operand, strata: CategoricalLabels?, statistic: String, name: String,
         minimumSamples: Int, maxSamples: Int, method: SubsampleMethod, threads: Int,
-        permutation: PermutationSettings?, bootstrap: BootstrapSettings?
+        permutation: PermutationSettings?, bootstrap: BootstrapSettings?, layout: BlockLayout
     ) throws -> Subsample {
-        try checkPair(x, y, statistic: statistic, minimumSamples: minimumSamples)
+        try checkPair(x, y, statistic: statistic, minimumSamples: minimumSamples, layout: layout)
         try requirePositive(maxSamples, "maxSamples")
         try requirePositive(threads, "threads")
         if let permutation { try requirePositive(permutation.permutations, "permutations") }

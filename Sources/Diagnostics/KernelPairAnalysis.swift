@@ -1,3 +1,5 @@
+import Cluster
+
 /// What the n×n measure families (HSIC, distance correlation, linear CKA's
 /// intervals) compute once their two matrices A, B are in the workspace (upper
 /// triangles and row sums): the exact products and — each only when asked — a
@@ -34,15 +36,19 @@ struct KernelPairAnalysis {
     }
 
     /// The requested resampling analyses. Afterwards the workspace holds the full centred matrices.
-    /// - Parameter stratifiedTest: the measure whose within-strata statistic the stratified permutation test uses.
+    /// - Parameters:
+    ///   - stratifiedTest: the measure whose within-strata statistic the stratified permutation test uses.
+    ///   - communicator: the ranks that share the permutations and resamples (each rank holds the same kernels).
     mutating func resample(_ k: SymmetricKernel, _ l: SymmetricKernel, workspace: KernelWorkspace,
                            permutation settings: PermutationSettings?, bootstrap: BootstrapSettings?,
-                           strata: StrataRequest?, stratifiedTest: MeasureFormula?, threads: Int) {
+                           strata: StrataRequest?, stratifiedTest: MeasureFormula?, threads: Int,
+                           communicator: any Communicator) throws(CommunicatorError) {
         guard settings != nil || bootstrap != nil || strata != nil else { return }
         centreFully(k, &workspace.first, threads: threads)
         centreFully(l, &workspace.second, threads: threads)
-        adopt(ResamplingOutcome(centredPair: workspace, n: n, permutation: settings, bootstrap: bootstrap,
-                                strata: strata, stratifiedTest: stratifiedTest, threads: threads))
+        adopt(try ResamplingOutcome(centredPair: workspace, n: n, permutation: settings, bootstrap: bootstrap,
+                                    strata: strata, stratifiedTest: stratifiedTest, threads: threads,
+                                    communicator: communicator))
     }
 
     mutating func adopt(_ outcome: ResamplingOutcome) {
@@ -120,7 +126,9 @@ struct KernelPairAnalysis {
 }
 
 /// Permutation test, bootstrap replicates and within-strata analysis of two
-/// full (both triangles) centred n×n matrices in `workspace.first`/`.second`.
+/// full (both triangles) centred n×n matrices in `workspace.first`/`.second`,
+/// identical on every rank of `communicator`: the ranks split the permutations and
+/// the resamples by index and add up or assemble the results.
 struct ResamplingOutcome {
     var permutation: (observed: Double, exceedances: Int)?
     var replicates: [PairProducts]?
@@ -128,29 +136,35 @@ struct ResamplingOutcome {
     var stratifiedPermutation: (observed: Double, exceedances: Int)?
 
     init(centredPair workspace: KernelWorkspace, n: Int, permutation settings: PermutationSettings?,
-         bootstrap: BootstrapSettings?, strata: StrataRequest?, stratifiedTest: MeasureFormula?, threads: Int) {
+         bootstrap: BootstrapSettings?, strata: StrataRequest?, stratifiedTest: MeasureFormula?, threads: Int,
+         communicator: any Communicator) throws(CommunicatorError) {
         if let settings {
-            permutation = permutationTest(&workspace.first, &workspace.second, blocks: [MatrixBlock(offset: 0, size: n)],
-                                          settings: settings, threads: threads) { $0[0] }
+            permutation = try permutationTest(&workspace.first, &workspace.second,
+                                              blocks: [MatrixBlock(offset: 0, size: n)], settings: settings,
+                                              threads: threads, communicator: communicator) { $0[0] }
         }
         if let bootstrap {
-            replicates = resampledProducts(workspace.first, workspace.second, n: n,
-                                           weights: bootstrapWeights(n: n, settings: bootstrap, threads: threads))
+            replicates = try productsByIndex(count: bootstrap.resamples, across: communicator) { share in
+                resampledProducts(workspace.first, workspace.second, n: n,
+                                  weights: bootstrapWeights(n: n, settings: bootstrap, threads: threads, resamples: share))
+            }
         }
         guard let strata else { return }
         var blocks = StrataBlocks(a: workspace.first, b: workspace.second, n: n, strata: strata)
         let combination = WithinStrataCombination(
             strata: zip(strata.labels.levels, strata.labels.counts).map { StratumSummary(label: $0, size: $1) },
             perStratum: blocks.products(),
-            replicates: bootstrap.map { blocks.bootstrapProducts(settings: $0, threads: threads) })
+            replicates: try bootstrap.map { settings throws(CommunicatorError) in
+                try blocks.bootstrapProducts(settings: settings, threads: threads, communicator: communicator)
+            })
         self.strata = combination
         if let settings, let stratifiedTest {
             let included = combination.inclusion(stratifiedTest).included
             guard !included.isEmpty else { return }
-            stratifiedPermutation = permutationTest(&blocks.a, &blocks.b, blocks: included.map { blocks.blocks[$0] },
-                                                    settings: settings, threads: threads,
-                                                    statistic: combination.permutationStatistic(stratifiedTest,
-                                                                                                included: included))
+            stratifiedPermutation = try permutationTest(
+                &blocks.a, &blocks.b, blocks: included.map { blocks.blocks[$0] }, settings: settings, threads: threads,
+                communicator: communicator,
+                statistic: combination.permutationStatistic(stratifiedTest, included: included))
         }
     }
 }

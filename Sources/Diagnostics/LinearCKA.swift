@@ -1,3 +1,4 @@
+import Cluster
 import Linalg
 
 /// HSIC and CKA with linear kernels K = XXᵀ, L = YYᵀ, computed in feature space
@@ -19,7 +20,13 @@ import Linalg
 /// feature space (n·(p² + q² + pq) flops per resample) or, when cheaper, on the
 /// n×n linear kernels XcXcᵀ in the workspace like the other kernel measures
 /// (10·n²·R flops after two `syrk`); strata always use the kernels.
-/// - Complexity: n·(pq + p² + q²) flops, O(pq + p² + q²) memory for the estimate.
+///
+/// Over several ranks, each holding a block of the columns, the estimate also comes
+/// from the kernels: XcᵀYc would couple every rank's columns of x with every rank's
+/// of y, while XcXcᵀ is a sum of the ranks' blocks' Gram matrices. Both routes give
+/// the same value up to rounding.
+/// - Complexity: n·(pq + p² + q²) flops, O(pq + p² + q²) memory for the estimate
+///   (one rank); n²(p + q)/k flops per rank and two n×n buffers over k > 1 ranks.
 public struct LinearCKA: Sendable {
     public var bootstrap: BootstrapSettings?
     public var threads: Int
@@ -35,23 +42,39 @@ public struct LinearCKA: Sendable {
         try self(.continuous(x), .continuous(y))
     }
 
+    /// Over several ranks (`communicator`), `x` and `y` are this rank's blocks of the
+    /// operands' columns (labels whole on every rank); every rank gets the result.
     public func callAsFunction(_ x: Operand, _ y: Operand, strata: CategoricalLabels? = nil,
-                               workspace: KernelWorkspace = KernelWorkspace()) throws -> LinearCKAResult {
-        try InputValidation.checkPair(x, y, statistic: "linear CKA", minimumSamples: 2)
+                               workspace: KernelWorkspace = KernelWorkspace(),
+                               communicator: any Communicator = SingleProcess()) throws -> LinearCKAResult {
+        let layout = try BlockLayout.of(x, y, communicator: communicator)
+        try InputValidation.checkPair(x, y, statistic: "linear CKA", minimumSamples: 2, layout: layout)
         try InputValidation.requirePositive(threads, "threads")
         try bootstrap?.validate()
         if let strata, strata.count != x.sampleCount {
             throw DiagnosticsError.strataCountMismatch(samples: x.sampleCount, labels: strata.count)
         }
-        let xs = PreparedOperand(x).centredFeatures, ys = PreparedOperand(y).centredFeatures
-        var analysis = KernelPairAnalysis(products: Self.featureProducts(xs.centred, ys.centred, weights: nil))
+        let xs = try PreparedOperand(x, layout: layout).centredFeatures
+        let ys = try PreparedOperand(y, layout: layout).centredFeatures
         let n = x.sampleCount
-        if strata != nil || (bootstrap != nil && kernelRouteIsCheaper(n: n, p: xs.centred.columns, q: ys.centred.columns)) {
-            buildLinearKernel(xs.centred, into: &workspace.first)
-            buildLinearKernel(ys.centred, into: &workspace.second)
-            analysis.adopt(ResamplingOutcome(centredPair: workspace, n: n, permutation: nil, bootstrap: bootstrap,
-                                             strata: strata.map { StrataRequest($0, x: xs, y: ys) },
-                                             stratifiedTest: nil, threads: threads))
+        let estimateFromKernels = communicator.size > 1
+            || Self.kernelsAreCheaper(n: n, p: layout.xTotal, q: layout.yTotal)
+        let kernels = estimateFromKernels || strata != nil
+            || (bootstrap != nil && kernelRouteIsCheaper(n: n, p: layout.xTotal, q: layout.yTotal))
+        if kernels {
+            try buildLinearKernel(xs, into: &workspace.first)
+            try buildLinearKernel(ys, into: &workspace.second)
+        }
+        var analysis = KernelPairAnalysis(products: estimateFromKernels
+            ? linearKernelProducts(workspace.first, workspace.second, n: n)
+            : Self.featureProducts(xs.centred, ys.centred, weights: nil))
+        if kernels && (strata != nil || bootstrap != nil) {
+            let strataRequest = try strata.map { labels throws(CommunicatorError) in
+                try StrataRequest(labels, x: xs, y: ys, communicator: communicator)
+            }
+            analysis.adopt(try ResamplingOutcome(centredPair: workspace, n: n, permutation: nil, bootstrap: bootstrap,
+                                                 strata: strataRequest, stratifiedTest: nil, threads: threads,
+                                                 communicator: communicator))
         } else if let bootstrap {
             let weights = bootstrapWeights(n: n, settings: bootstrap, threads: threads)
             analysis.adopt(replicates: (0..<bootstrap.resamples).map { r in
@@ -60,6 +83,15 @@ public struct LinearCKA: Sendable {
         }
         return LinearCKAResult(exponents: (xs.exponent, ys.exponent), analysis: analysis, settings: self,
                                constant: (xs.isConstant, ys.isConstant))
+    }
+
+    /// The estimate from the n×n kernels (n²(p + q) flops, 2n² doubles) rather than in
+    /// feature space (2n(p² + q² + pq) flops, p² + q² + pq doubles): when features
+    /// outnumber samples, as for a flattened convolutional layer, the kernels are
+    /// cheaper in both, and XcᵀXc would not even fit (50176² doubles for [64, 28, 28]).
+    static func kernelsAreCheaper(n: Int, p: Int, q: Int) -> Bool {
+        let (nd, pd, qd) = (Double(n), Double(p), Double(q))
+        return nd * (pd + qd) < 2 * (pd * pd + qd * qd + pd * qd)
     }
 
     /// 2n(p² + q² + pq) flops per resample in feature space against n²(p + q) + 10n²R on the kernels.
@@ -112,13 +144,31 @@ extension Matrix where Scalar == Double {
 }
 
 /// The full (both triangles) linear kernel XcXcᵀ of centred rows in `buffer`:
-/// already centred, since HXXᵀH = XcXcᵀ.
-func buildLinearKernel(_ centred: Matrix<Double>, into buffer: inout [Double]) {
-    let n = centred.rows
-    gramUpper(centred, into: &buffer)
+/// already centred, since HXXᵀH = XcXcᵀ. Over several ranks, of all ranks' columns.
+func buildLinearKernel(_ scaled: ScaledColumns, into buffer: inout [Double]) throws(CommunicatorError) {
+    let n = scaled.centred.rows
+    gramUpper(scaled.centred, into: &buffer)
+    try addUpperTriangles(&buffer, n: n, across: scaled.communicator)
     for i in 0..<n {
         for j in 0..<i { buffer[i * n + j] = buffer[j * n + i] }
     }
+}
+
+/// The V-products of two full linear kernels K = XcXcᵀ, L = YcYcᵀ (already
+/// centred): Σ K∘L = ‖XcᵀYc‖²_F and the self-terms, as `featureProducts` forms them
+/// in feature space, each accumulated in row order.
+func linearKernelProducts(_ k: [Double], _ l: [Double], n: Int) -> PairProducts {
+    var kl = 0.0, kk = 0.0, ll = 0.0
+    for i in 0..<n {
+        var (rowKL, rowKK, rowLL) = (0.0, 0.0, 0.0)
+        for j in (i * n)..<((i + 1) * n) {
+            rowKL += k[j] * l[j]
+            rowKK += k[j] * k[j]
+            rowLL += l[j] * l[j]
+        }
+        (kl, kk, ll) = (kl + rowKL, kk + rowKK, ll + rowLL)
+    }
+    return PairProducts(n: n, vAB: kl, vAA: kk, vBB: ll, uAB: .nan, uAA: .nan, uBB: .nan)
 }
 
 public struct LinearCKAResult: Sendable, Equatable {

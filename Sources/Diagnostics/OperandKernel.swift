@@ -1,3 +1,4 @@
+import Cluster
 import Linalg
 
 /// The kernel HSIC used for one operand.
@@ -18,10 +19,12 @@ enum PreparedOperand {
     case labels(CategoricalLabels)
     case data(ScaledColumns, original: Matrix<Double>)
 
-    init(_ operand: Operand) {
+    /// `operand` (this rank's block of its columns, or the whole labels), scaled over
+    /// all of `layout`'s ranks.
+    init(_ operand: Operand, layout: BlockLayout) throws(CommunicatorError) {
         switch operand {
         case .categorical(let labels): self = .labels(labels)
-        case .continuous(let m): self = .data(ScaledColumns(m), original: m)
+        case .continuous(let m): self = .data(try ScaledColumns(m, across: layout.communicator), original: m)
         }
     }
 
@@ -33,7 +36,7 @@ enum PreparedOperand {
         }
     }
 
-    /// Every one of `rows` carries the same label or the same features.
+    /// Every one of `rows` carries the same label or the same features (in this rank's columns).
     func isConstant(on rows: [Int]) -> Bool {
         switch self {
         case .labels(let labels): return Set(rows.map { labels.codes[$0] }).count <= 1
@@ -74,14 +77,14 @@ struct KernelBuilder {
             let heuristic = MedianHeuristic(rowSelection: rowSelection, threads: threads)
             if scaled.isConstant { return heuristic.constantChoice(rows: min(data.rows, heuristic.maxRows)) }
             guard data.rows > heuristic.maxRows else { return nil }
-            return try heuristic.choose(data, operand: name, workspace: workspace)
+            return try heuristic.choose(data, operand: name, workspace: workspace, communicator: scaled.communicator)
         }
     }
 
     /// The kernel in `buffer`: delta for labels; Gaussian with σ from `preset` or
     /// from the median of the squared distances stored there first.
     func build(_ operand: PreparedOperand, preset: BandwidthChoice?,
-               into buffer: inout [Double]) -> (OperandKernel, SymmetricKernel) {
+               into buffer: inout [Double]) throws(CommunicatorError) -> (OperandKernel, SymmetricKernel) {
         switch operand {
         case .labels(let labels):
             return (.delta(levels: labels.levelCount), buildDeltaKernel(labels, into: &buffer, threads: threads))
@@ -90,11 +93,11 @@ struct KernelBuilder {
                 // A constant operand's kernel is all ones whatever σ: γ = 0.
                 let sigma = scaled.inScaledUnits(preset.sigma)
                 let gamma = scaled.isConstant ? 0 : 1 / (2 * sigma * sigma)
-                let kernel = buildSymmetricKernel(scaled.centred, kind: .gaussian(gamma: gamma), into: &buffer,
-                                                  threads: threads)
+                let kernel = try buildSymmetricKernel(scaled, kind: .gaussian(gamma: gamma), into: &buffer,
+                                                      threads: threads)
                 return (.gaussian(preset), kernel)
             }
-            _ = buildSymmetricKernel(scaled.centred, kind: .squaredDistance, into: &buffer, threads: threads)
+            _ = try buildSymmetricKernel(scaled, kind: .squaredDistance, into: &buffer, threads: threads)
             let heuristic = MedianHeuristic(rowSelection: rowSelection, threads: threads)
             let choice = heuristic.choice(fromSquaredDistances: buffer, n: scaled.centred.rows)
             let gamma = 1 / (2 * choice.sigma * choice.sigma)

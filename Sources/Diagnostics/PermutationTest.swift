@@ -1,3 +1,4 @@
+import Cluster
 import SeededRandom
 
 /// Settings of a seeded permutation test.
@@ -64,12 +65,17 @@ struct MatrixBlock: Sendable {
 /// permuted in order from it) and runs entirely on one thread, so the exceedance
 /// count is identical for every thread count. No BLAS is called inside.
 ///
+/// Over several ranks (`communicator`, every rank holding the same A and B) each
+/// rank runs its share of the permutation indices and the counts are added up:
+/// the same permutations, the same count, for any number of ranks.
+///
 /// - Returns: the observed statistic and the number of tie-inclusive exceedances.
 func permutationTest(_ a: inout [Double], _ b: inout [Double], blocks: [MatrixBlock],
-                     settings: PermutationSettings, threads: Int,
-                     statistic: @escaping @Sendable ([Double]) -> Double) -> (observed: Double, exceedances: Int) {
-    let r = settings.permutations
-    var exceeded = [Int](repeating: 0, count: r)
+                     settings: PermutationSettings, threads: Int, communicator: any Communicator,
+                     statistic: @escaping @Sendable ([Double]) -> Double)
+    throws(CommunicatorError) -> (observed: Double, exceedances: Int) {
+    let share = communicator.share(of: settings.permutations)
+    var exceeded = [Int](repeating: 0, count: share.count)
     var observed = 0.0
     withShared(&a) { am in
         withShared(&b) { bm in
@@ -79,19 +85,21 @@ func permutationTest(_ a: inout [Double], _ b: inout [Double], blocks: [MatrixBl
             observed = statistic(identity)
             let reference = observed
             withShared(&exceeded) { flags in
-                Parallel.forEachChunk(r, threads: threads) { index in
+                Parallel.forEachChunk(share.count, threads: threads) { k in
+                    let index = share.lowerBound + k
                     var generator = SplitMix64(seed: settings.seed, stream: index)
                     let sums = blocks.map { block in
                         permutedInnerProduct(am, bm, block: block, permutation: generator.permutation(block.size))
                     }
                     let t = statistic(sums)
                     let tolerance = PermutationResult.tieTolerance * max(abs(t), abs(reference))
-                    flags[index] = t >= reference - tolerance ? 1 : 0
+                    flags[k] = t >= reference - tolerance ? 1 : 0
                 }
             }
         }
     }
-    return (observed, exceeded.reduce(0, +))
+    let count = try communicator.allreduceSum(Double(exceeded.reduce(0, +)))
+    return (observed, Int(count))
 }
 
 private func permutedInnerProduct(_ a: SharedBuffer<Double>, _ b: SharedBuffer<Double>, block: MatrixBlock,

@@ -1,3 +1,4 @@
+import Cluster
 import Linalg
 
 /// An operand's columns centred and rescaled by powers of two, the first step of
@@ -18,19 +19,42 @@ import Linalg
 /// A column whose values are all equal is centred to exact zeros (its mean
 /// computed in floating point may differ from the value by an ulp), so a constant
 /// operand gives exactly zero centred kernels and exactly tied permutations.
+///
+/// Over several ranks (`communicator`), `x` is this rank's block of columns: the
+/// powers of two come from the largest magnitudes over all ranks' columns and
+/// "constant" means constant in every column of every rank, so each rank's block
+/// is exactly the matching columns of the single-process result.
 struct ScaledColumns: Sendable {
-    /// (x − x̄)·2^exponent, n × p.
+    /// (x − x̄)·2^exponent, n × p (this rank's columns).
     let centred: Matrix<Double>
     /// The power of two applied: a length ℓ in these units is ℓ·2^(−exponent) in the data's.
     let exponent: Int
     /// Every column is constant: all rows are identical.
     let isConstant: Bool
+    /// The ranks holding the other columns (`SingleProcess`: all columns are here).
+    let communicator: any Communicator
 
+    /// All of an operand's columns, in this process.
     init(_ x: Matrix<Double>) {
+        self.init(x, communicator: SingleProcess(), largest: { $0 }, allConstant: { $0 })
+    }
+
+    /// This rank's block of an operand's columns, the others' on `communicator`'s ranks.
+    init(_ x: Matrix<Double>, across communicator: any Communicator) throws(CommunicatorError) {
+        try self.init(x, communicator: communicator, largest: { value throws(CommunicatorError) in
+            try communicator.allreduceMax(value)
+        }, allConstant: { flag throws(CommunicatorError) in try communicator.allSatisfy(flag) })
+    }
+
+    private init<E: Error>(_ x: Matrix<Double>, communicator: any Communicator,
+                           largest overall: (Double) throws(E) -> Double,
+                           allConstant: (Bool) throws(E) -> Bool) throws(E) {
+        self.communicator = communicator
         let n = x.rows, p = x.columns
         var out = x
-        var largest = 0.0
-        for v in x.storage { largest = max(largest, abs(v)) }
+        var local = 0.0
+        for v in x.storage { local = max(local, abs(v)) }
+        let largest = try overall(local)
         guard largest > 0, n > 0 else {
             centred = Matrix(rows: n, columns: p)
             exponent = 0
@@ -52,15 +76,16 @@ struct ScaledColumns: Sendable {
         }
         let means = sums.map { $0 / Double(n) }
         let constantColumn = (0..<p).map { low[$0] == high[$0] }
-        var centredLargest = 0.0
+        var localCentredLargest = 0.0
         for i in 0..<n {
             for j in 0..<p {
                 let v = constantColumn[j] ? 0 : out.storage[i * p + j] - means[j]
                 out.storage[i * p + j] = v
-                centredLargest = max(centredLargest, abs(v))
+                localCentredLargest = max(localCentredLargest, abs(v))
             }
         }
-        isConstant = constantColumn.allSatisfy { $0 }
+        isConstant = try allConstant(constantColumn.allSatisfy { $0 })
+        let centredLargest = try overall(localCentredLargest)
         guard centredLargest > 0 else {
             centred = out
             exponent = first
@@ -75,7 +100,7 @@ struct ScaledColumns: Sendable {
         exponent = first + second
     }
 
-    /// Every one of `rows` is the same row.
+    /// Every one of `rows` is the same row (in this rank's columns).
     func isConstant(on rows: [Int]) -> Bool {
         guard let first = rows.first else { return true }
         let reference = centred.row(first)

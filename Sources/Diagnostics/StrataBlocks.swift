@@ -1,3 +1,4 @@
+import Cluster
 import Linalg
 
 /// Strata for a within-strata analysis: the labels of the rows, and which
@@ -9,14 +10,30 @@ struct StrataRequest {
     /// Per stratum, in level order.
     let constant: [(x: Bool, y: Bool)]
 
-    init(_ labels: CategoricalLabels, x: PreparedOperand, y: PreparedOperand) {
-        self.labels = labels
-        constant = labels.groups.map { (x.isConstant(on: $0), y.isConstant(on: $0)) }
+    /// Over several ranks each holds some of x's and y's columns: an operand is constant
+    /// in a stratum when it is in every rank's columns.
+    init(_ labels: CategoricalLabels, x: PreparedOperand, y: PreparedOperand,
+         communicator: any Communicator) throws(CommunicatorError) {
+        try self.init(labels, communicator: communicator) { (x.isConstant(on: $0), y.isConstant(on: $0)) }
     }
 
-    init(_ labels: CategoricalLabels, x: ScaledColumns, y: ScaledColumns) {
+    init(_ labels: CategoricalLabels, x: ScaledColumns, y: ScaledColumns,
+         communicator: any Communicator) throws(CommunicatorError) {
+        try self.init(labels, communicator: communicator) { (x.isConstant(on: $0), y.isConstant(on: $0)) }
+    }
+
+    private init(_ labels: CategoricalLabels, communicator: any Communicator,
+                 constantHere: ([Int]) -> (x: Bool, y: Bool)) throws(CommunicatorError) {
         self.labels = labels
-        constant = labels.groups.map { (x.isConstant(on: $0), y.isConstant(on: $0)) }
+        let local = labels.groups.map(constantHere)
+        guard communicator.size > 1 else {
+            constant = local
+            return
+        }
+        let flags = try communicator.allgather(local.flatMap { [$0.x, $0.y] })
+        constant = local.indices.map { s in
+            (flags.allSatisfy { $0[2 * s] }, flags.allSatisfy { $0[2 * s + 1] })
+        }
     }
 }
 
@@ -84,12 +101,21 @@ struct StrataBlocks {
     }
 
     /// Each stratum's products on every stratified bootstrap resample: [stratum][resample].
-    func bootstrapProducts(settings: BootstrapSettings, threads: Int) -> [[PairProducts]?] {
-        let weights = stratifiedBootstrapWeights(groups: groups, settings: settings, threads: threads)
-        return blocks.indices.map { s in
-            blocks[s].size >= 2
-                ? resampledProducts(block(s, of: a), block(s, of: b), n: blocks[s].size, weights: weights[s])
-                : nil
+    /// Over several ranks each computes its share of the resamples (`productsByIndex`).
+    func bootstrapProducts(settings: BootstrapSettings, threads: Int,
+                           communicator: any Communicator) throws(CommunicatorError) -> [[PairProducts]?] {
+        let share = communicator.share(of: settings.resamples)
+        let weights = stratifiedBootstrapWeights(groups: groups, settings: settings, threads: threads, resamples: share)
+        var products: [[PairProducts]?] = []
+        for s in blocks.indices {
+            guard blocks[s].size >= 2 else {
+                products.append(nil)
+                continue
+            }
+            products.append(try productsByIndex(count: settings.resamples, across: communicator) { _ in
+                resampledProducts(block(s, of: a), block(s, of: b), n: blocks[s].size, weights: weights[s])
+            })
         }
+        return products
     }
 }

@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import Linalg
 
@@ -34,7 +35,9 @@ struct SymmetricKernel: Sendable {
 }
 
 /// Fills the upper triangle of `buffer` (resized to n²) with the pairwise matrix
-/// of the rows of `centred` (`kind` must start from a Gram entry).
+/// of the rows of `scaled` (`kind` must start from a Gram entry): over several
+/// ranks, of the rows of every rank's columns, from the ranks' Gram matrices added
+/// up (`addUpperTriangles`), the same on every rank.
 ///
 /// Squared distances come from one `syrk`: d² = ‖xᵢ‖² + ‖xⱼ‖² − 2xᵢ·xⱼ on
 /// column-centred data (`ScaledColumns`). Centring is what keeps this accurate:
@@ -43,11 +46,13 @@ struct SymmetricKernel: Sendable {
 /// The power-of-two scaling keeps the squares far from overflow and underflow.
 /// Negative round-off is clamped to 0 and the diagonal is set exactly.
 ///
-/// - Complexity: n²·p flops (BLAS) plus one parallel pass over n²/2 elements.
-func buildSymmetricKernel(_ centred: Matrix<Double>, kind: PairwiseKind, into buffer: inout [Double],
-                          threads: Int) -> SymmetricKernel {
-    let n = centred.rows
-    gramUpper(centred, into: &buffer)
+/// - Complexity: n²·p flops (BLAS) plus one parallel pass over n²/2 elements; over
+///   k ranks n²·p/k flops per rank and a sum of n²/2 elements across them.
+func buildSymmetricKernel(_ scaled: ScaledColumns, kind: PairwiseKind, into buffer: inout [Double],
+                          threads: Int) throws(CommunicatorError) -> SymmetricKernel {
+    let n = scaled.centred.rows
+    gramUpper(scaled.centred, into: &buffer)
+    try addUpperTriangles(&buffer, n: n, across: scaled.communicator)
     let norms = (0..<n).map { buffer[$0 * n + $0] }
     return transformSymmetricKernel(&buffer, n: n, norms: norms, kind: kind, threads: threads)
 }

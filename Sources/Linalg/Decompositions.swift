@@ -6,6 +6,14 @@ public struct ThinSVD<T: LinalgScalar>: Sendable {
     public let s: [T]
     /// k × columns, orthonormal rows.
     public let vt: Matrix<T>
+
+    /// A decomposition computed elsewhere (another rank's, received whole).
+    public init(u: Matrix<T>, s: [T], vt: Matrix<T>) {
+        precondition(u.columns == s.count && vt.rows == s.count, "U, s and Vᵀ of different ranks")
+        self.u = u
+        self.s = s
+        self.vt = vt
+    }
 }
 
 @_specialize(where T == Float)

@@ -95,7 +95,7 @@ private func centredMoment<T: LinalgScalar>(_ x: [T], _ runs: StridedRuns, cente
 /// The centred first or second moment of `length` elements from `x0`: eight Double lanes,
 /// then the tail element by element.
 @inline(__always)
-private func runMoment<T: LinalgScalar>(_ x0: UnsafePointer<T>, _ length: Int, center: Double, squared: Bool) -> Double {
+func runMoment<T: LinalgScalar>(_ x0: UnsafePointer<T>, _ length: Int, center: Double, squared: Bool) -> Double {
     let raw = UnsafeRawPointer(x0)
     let width = MemoryLayout<T>.stride
     let centerLanes = SIMD8<Double>(repeating: center)
@@ -117,7 +117,7 @@ private func runMoment<T: LinalgScalar>(_ x0: UnsafePointer<T>, _ length: Int, c
 
 /// `y = (x − center)·scale` on `length` elements, through Double (`y` may be `x`).
 @inline(__always)
-private func runStandardize<T: LinalgScalar>(_ x0: UnsafePointer<T>, into y0: UnsafeMutablePointer<T>, _ length: Int,
+func runStandardize<T: LinalgScalar>(_ x0: UnsafePointer<T>, into y0: UnsafeMutablePointer<T>, _ length: Int,
                                              center: Double, scale: Double) {
     let source = UnsafeRawPointer(x0), target = UnsafeMutableRawPointer(y0)
     let width = MemoryLayout<T>.stride

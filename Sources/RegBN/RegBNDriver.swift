@@ -1,3 +1,5 @@
+import Cluster
+
 /// Emulates the official training protocol over caller-supplied batches:
 /// `E` epochs of `stepsPerEpoch` training forwards (`n_epoch = firstEpoch + e`,
 /// `steps_per_epoch = stepsPerEpoch`), then inference forwards with the running W.
@@ -19,8 +21,10 @@ public struct RegBNDriver<T: LinalgScalar>: Sendable {
     /// Replay: one λ per training step in order (0 = λ = 0 fallback); nil = search.
     public let lambdaSchedule: [Double]?
 
+    /// - Parameter communicator: the ranks f's columns are spread over (one by default);
+    ///   `batch` then returns this rank's columns of f (`module.shard`) and the whole g.
     public init(configuration: RegBNConfiguration, epochs: Int, stepsPerEpoch: Int, firstEpoch: Int = 0,
-                lambdaSchedule: [Double]? = nil) throws {
+                lambdaSchedule: [Double]? = nil, communicator: any Communicator = SingleProcess()) throws {
         guard epochs >= 1, stepsPerEpoch >= 1 else {
             throw RegBNError.invalidConfiguration("need at least one epoch and one step per epoch (got \(epochs), \(stepsPerEpoch))")
         }
@@ -31,7 +35,7 @@ public struct RegBNDriver<T: LinalgScalar>: Sendable {
             throw RegBNError.invalidLambdaSchedule(
                 "\(lambdaSchedule.count) λ's given for \(epochs) epochs × \(stepsPerEpoch) steps = \(epochs * stepsPerEpoch) training steps")
         }
-        module = try RegBNModule(configuration: configuration)
+        module = try RegBNModule(configuration: configuration, communicator: communicator)
         self.epochs = epochs
         self.stepsPerEpoch = stepsPerEpoch
         self.firstEpoch = firstEpoch

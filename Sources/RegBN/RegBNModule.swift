@@ -1,3 +1,5 @@
+import Cluster
+
 /// How a training step gets its λ.
 public enum LambdaChoice: Sendable, Equatable {
     /// Search with the configured solver (`.lbfgs` official, or `.root`).
@@ -20,13 +22,28 @@ public struct InferenceResult<T: LinalgScalar>: Sendable {
 /// spatial): f is b × P, g is b × Q with P, Q from the configuration. Arithmetic
 /// runs in `T`: `Float` follows the official float32 run, `Double` the float64 one.
 ///
+/// Sharded over ranks (`communicator`, one rank by default): each rank holds a block
+/// of f's columns (`shard`, from `plan`) and passes only those columns of f, while g
+/// is whole on every rank. The rank keeps its columns of the running W and of f's
+/// BatchNorm statistics and returns its columns of the f outputs; per-sample and
+/// per-channel sums and the gap of the running-W blend are added up across ranks, and
+/// rank 0 decomposes g and chooses λ for all (`StepDecision`). With one rank this is
+/// the whole module; every rank must call every step and inference in the same order.
+///
 /// Deviations from the official code (both documented in README.md): ±infinity in
 /// an input throws `RegBNError.infiniteInput` instead of latching the module into
 /// returning its inputs forever; an SVD failure throws instead of latching.
 public struct RegBNModule<T: LinalgScalar>: Sendable {
     public let configuration: RegBNConfiguration
+    /// How f's columns are spread over the ranks.
+    public let plan: RegBNShardPlan
+    /// The columns of f this rank holds.
+    public let shard: FeatureShard
+    public let communicator: any Communicator
+    /// f's input normalisation, with the statistics of this rank's channels.
     public private(set) var normF: InputNormalizer<T>
     public private(set) var normG: InputNormalizer<T>
+    /// This rank's columns of the running W.
     public private(set) var projection: RunningProjection<T>
     public private(set) var lambdaHistory = LambdaHistory()
     /// Buffers one training step fills and the next reuses. Allocating them afresh cost
@@ -34,26 +51,44 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
     /// system and the next step touches it anew (NOTES.md: fresh pages are slow here).
     private var scratch = StepScratch<T>()
 
-    public init(configuration: RegBNConfiguration) throws {
+    /// - Throws: `RegBNError.invalidConfiguration`, also when the communicator has more
+    ///   ranks than f has columns (`RegBNShardPlan`).
+    public init(configuration: RegBNConfiguration, communicator: any Communicator = SingleProcess()) throws {
         try configuration.validate()
         MemoryPolicy.keepFreedMemory()
         self.configuration = configuration
-        normF = InputNormalizer(kind: configuration.fInputNormalization, channels: configuration.fChannels,
+        self.communicator = communicator
+        plan = try RegBNShardPlan(configuration: configuration, ranks: communicator.size)
+        shard = plan.shard(rank: communicator.rank)
+        normF = InputNormalizer(kind: configuration.fInputNormalization, channels: shard.channels,
                                 configuration: configuration)
-        normG = InputNormalizer(kind: configuration.gInputNormalization, channels: configuration.gChannels,
+        normG = InputNormalizer(kind: configuration.gInputNormalization, channels: 0..<configuration.gChannels,
                                 configuration: configuration)
-        projection = RunningProjection(rows: configuration.gFeatureCount, columns: configuration.fFeatureCount)
+        projection = RunningProjection(rows: configuration.gFeatureCount, globalColumns: shard.columns,
+                                       totalColumns: configuration.fFeatureCount)
     }
 
-    /// One training-mode forward (`is_training=True, n_epoch=epoch, steps_per_epoch=stepsPerEpoch`).
+    /// f's columns on this rank, and what crosses to the other ranks.
+    private var fContext: ShardContext {
+        ShardContext(shard: shard, channelsAreLocal: plan.isChannelAligned, communicator: communicator)
+    }
+
+    /// g: whole on every rank.
+    private var gContext: ShardContext {
+        .whole(columns: configuration.gFeatureCount, spatialSize: configuration.gFeatureCount / configuration.gChannels)
+    }
+
+    /// One training-mode forward (`is_training=True, n_epoch=epoch, steps_per_epoch=stepsPerEpoch`)
+    /// of this rank's columns of `f` (b × `shard.width`) and the whole `g`.
     ///
-    /// A batch holding NaN comes back unchanged and leaves every state untouched.
-    /// OpenBLAS runs on one thread during the step (its small factorisations are faster
-    /// so); the running-W update spreads W's column shards over `BLAS.threadCount` threads
-    /// instead. The results do not depend on the thread count.
+    /// A batch holding NaN (on any rank) comes back unchanged and leaves every state
+    /// untouched. OpenBLAS runs on one thread during the step (its small factorisations
+    /// are faster so); the running-W update spreads W's column blocks over
+    /// `BLAS.threadCount` threads instead. The results do not depend on the thread count.
     /// - Throws: `RegBNError.shapeMismatch`, `.infiniteInput`, `.decompositionFailed`,
     ///   `.invalidLambdaSchedule` (a given λ that is negative or not finite),
-    ///   `.singularRegularisedSpectrum`.
+    ///   `.singularRegularisedSpectrum`; on ranks other than 0 a failure of rank 0's
+    ///   part arrives as `RemoteFailure`; `CommunicatorError` when the ranks cannot talk.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public mutating func trainingStep(f: Matrix<T>, g: Matrix<T>, epoch: Int, stepsPerEpoch: Int,
@@ -65,16 +100,12 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
 
     private mutating func trainingStep(f: Matrix<T>, g: Matrix<T>, epoch: Int, stepsPerEpoch: Int,
                                        lambda choice: LambdaChoice, threads: Int) throws -> TrainingStepResult<T> {
-        try checkShapes(f, g)
-        let (scanF, scanG) = (nonFiniteScan(f.storage), nonFiniteScan(g.storage))
-        if scanF.hasNaN || scanG.hasNaN {
+        if try holdsNaN(f, g) {
             return TrainingStepResult(f: f, g: g, returnedInputs: true, epoch: epoch, lambdaSource: nil, lambda: nil,
                                       lambdaAppended: nil, fallback: false, historyCountBefore: lambdaHistory.count,
                                       historyMedianBefore: nil, spectrum: nil, objectiveAtLambda: nil, update: nil,
                                       factors: nil, wFrobeniusAfter: nil)
         }
-        try rejectInfinity(scanF, f, "f")
-        try rejectInfinity(scanG, g, "g")
         if case let .given(value) = choice, !(value.isFinite && value >= 0) {
             throw RegBNError.invalidLambdaSchedule("λ = \(value) at epoch \(epoch); replayed λ's must be finite and ≥ 0")
         }
@@ -84,17 +115,45 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         var (nextNormF, nextNormG) = (normF, normG)
         // Scratch shared with a copy of this module is replaced, never written.
         if !isKnownUniquelyReferenced(&scratch) { scratch = StepScratch() }
-        nextNormF.normalizeTraining(f, into: &scratch.normalizedF)
+        try nextNormF.normalizeTraining(f, into: &scratch.normalizedF, context: fContext)
         let normalizedF = scratch.normalizedF
-        let normalizedG = nextNormG.normalizeTraining(g)
+        var gBuffer = Matrix<T>(rows: 0, columns: 0)
+        try nextNormG.normalizeTraining(g, into: &gBuffer, context: gContext)
+        // Handed to rank 0's SVD at its last use, so that LAPACK decomposes it in place.
+        var normalizedG: Matrix<T>? = consume gBuffer
         // A LayerNorm input normalisation of g is bit for bit the output LayerNorm of g.
         let gOut = configuration.normalizeOutput && nextNormG == .layerNorm(eps: configuration.layerNormEps)
             ? normalizedG : nil
+        let decision = try StepDecision.agreed(communicator: communicator) {
+            try decide(normalizedG.take() ?? Matrix(rows: 0, columns: 0), choice)
+        }
+        let factors = RidgeFactors(svd: decision.svd, coefficients: decision.coefficients, normalizedF: normalizedF)
+        (normF, normG) = (nextNormF, nextNormG)
+        let update = try projection.update(with: factors, epoch: epoch, beta1: configuration.beta1,
+                                           beta2: configuration.beta2, momentum: configuration.momentum,
+                                           threads: threads, communicator: communicator)
+        let countBefore = lambdaHistory.count
+        let medianBefore = countBefore > 3 ? lambdaHistory.lowerMedian : nil
+        let appended = Float(decision.lambda)
+        lambdaHistory.append(appended, keep: stepsPerEpoch)
+
+        // Training output: raw f minus raw g through this batch's W_hat (quirks 4 and 6).
+        let outputs = try normalizedOutputs(residual: factors.residual(f, minusProjectionOf: g), g: g, normalizedG: gOut)
+        return TrainingStepResult(
+            f: outputs.f, g: outputs.g, returnedInputs: false, epoch: epoch, lambdaSource: decision.source,
+            lambda: decision.lambda, lambdaAppended: appended, fallback: decision.lambda == 0,
+            historyCountBefore: countBefore, historyMedianBefore: medianBefore, spectrum: decision.spectrum,
+            objectiveAtLambda: decision.objectiveAtLambda, update: update, factors: factors,
+            wFrobeniusAfter: update.wFrobeniusAfter)
+    }
+
+    /// Rank 0's part of a step: the SVD of the normalised g batch, the thresholded
+    /// spectrum, λ (searched or given) and the ridge coefficients.
+    private func decide(_ normalizedG: consuming Matrix<T>, _ choice: LambdaChoice) throws -> StepDecision<T> {
         let svd: ThinSVD<T>
-        do { svd = try thinSVD(consume normalizedG) } catch { throw RegBNError.decompositionFailed("\(error)") }
+        do { svd = try thinSVD(normalizedG) } catch { throw RegBNError.decompositionFailed("\(error)") }
         let spectrum = StepSpectrum(raw: svd.s, thresholded: threshold(svd.s))
         let objective = spectrum.objective
-
         let source: LambdaSource
         let lambda: T
         switch choice {
@@ -108,41 +167,21 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
             source = .injected
             lambda = T(value)
         }
-
         let coefficients = try ridgeCoefficients(singularValues: spectrum.thresholded, lambda: lambda)
-        let factors = RidgeFactors(svd: svd, coefficients: coefficients, normalizedF: normalizedF)
-        let objectiveAtLambda = lambda == 0 ? nil : try objective.value(at: lambda)
-        (normF, normG) = (nextNormF, nextNormG)
-        let update = projection.update(with: factors, epoch: epoch, beta1: configuration.beta1,
-                                       beta2: configuration.beta2, momentum: configuration.momentum, threads: threads)
-        let countBefore = lambdaHistory.count
-        let medianBefore = countBefore > 3 ? lambdaHistory.lowerMedian : nil
-        let appended = Float(lambda)
-        lambdaHistory.append(appended, keep: stepsPerEpoch)
-
-        // Training output: raw f minus raw g through this batch's W_hat (quirks 4 and 6).
-        let outputs = normalizedOutputs(residual: factors.residual(f, minusProjectionOf: g), g: g, normalizedG: gOut)
-        return TrainingStepResult(
-            f: outputs.f, g: outputs.g, returnedInputs: false, epoch: epoch, lambdaSource: source, lambda: lambda,
-            lambdaAppended: appended, fallback: lambda == 0, historyCountBefore: countBefore,
-            historyMedianBefore: medianBefore, spectrum: spectrum, objectiveAtLambda: objectiveAtLambda, update: update,
-            factors: factors, wFrobeniusAfter: update.wFrobeniusAfter)
+        return StepDecision(svd: svd, spectrum: spectrum, source: source, lambda: lambda, coefficients: coefficients,
+                            objectiveAtLambda: lambda == 0 ? nil : try objective.value(at: lambda))
     }
 
-    /// One inference forward (`is_training=False`): `f − g·W` with the running W,
-    /// output-normalised. No state changes (BatchNorm statistics are only read by
-    /// the official code and never reach the outputs).
+    /// One inference forward (`is_training=False`): `f − g·W` with the running W, on
+    /// this rank's columns of f, output-normalised. No state changes (BatchNorm
+    /// statistics are only read by the official code and never reach the outputs).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public func inference(f: Matrix<T>, g: Matrix<T>) throws -> InferenceResult<T> {
-        try checkShapes(f, g)
-        let (scanF, scanG) = (nonFiniteScan(f.storage), nonFiniteScan(g.storage))
-        if scanF.hasNaN || scanG.hasNaN { return InferenceResult(f: f, g: g, returnedInputs: true) }
-        try rejectInfinity(scanF, f, "f")
-        try rejectInfinity(scanG, g, "g")
+        if try holdsNaN(f, g) { return InferenceResult(f: f, g: g, returnedInputs: true) }
         var residual = f
-        projection.subtractProjection(of: g, from: &residual)  // f − g·W, one GEMM per shard
-        let (fOut, gOut) = normalizedOutputs(residual: residual, g: g)
+        projection.subtractProjection(of: g, from: &residual)  // f − g·W, one GEMM per block
+        let (fOut, gOut) = try normalizedOutputs(residual: residual, g: g)
         return InferenceResult(f: fOut, g: gOut, returnedInputs: false)
     }
 
@@ -159,34 +198,55 @@ public struct RegBNModule<T: LinalgScalar>: Sendable {
         return s.map { $0 > threshold ? $0 : floor }
     }
 
-    /// The residual `f − g·W` and g, LayerNormed when `normalizeOutput`; `normalizedG`,
-    /// when given, is g's LayerNorm already computed.
+    /// The residual `f − g·W` and g, LayerNormed when `normalizeOutput` (each sample
+    /// over all ranks' columns); `normalizedG`, when given, is g's LayerNorm already computed.
     private func normalizedOutputs(residual: consuming Matrix<T>, g: Matrix<T>,
-                                   normalizedG: Matrix<T>? = nil) -> (f: Matrix<T>, g: Matrix<T>) {
+                                   normalizedG: Matrix<T>? = nil) throws -> (f: Matrix<T>, g: Matrix<T>) {
         guard configuration.normalizeOutput else { return (residual, g) }
-        layerNormRows(&residual, eps: configuration.layerNormEps)
+        try layerNormRows(&residual, eps: configuration.layerNormEps, context: fContext)
         if let normalizedG { return (residual, normalizedG) }
         var gOut = g
-        layerNormRows(&gOut, eps: configuration.layerNormEps)
+        try layerNormRows(&gOut, eps: configuration.layerNormEps, context: gContext)
         return (residual, gOut)
+    }
+
+    /// Checks the batch's shapes (a wrong block on any rank stops every rank) and
+    /// whether it holds NaN on any rank (it is then returned unchanged). ±infinity is
+    /// an error on every rank, naming the first one in f (row, then f's global column),
+    /// else the first in g.
+    private func holdsNaN(_ f: Matrix<T>, _ g: Matrix<T>) throws -> Bool {
+        try communicator.agreeing { try checkShapes(f, g) }
+        let (scanF, scanG) = (nonFiniteScan(f.storage), nonFiniteScan(g.storage))
+        var hasNaN = scanF.hasNaN || scanG.hasNaN
+        var infinityF = scanF.firstInfinity.map { (row: $0 / f.columns, column: shard.columns.lowerBound + $0 % f.columns) }
+        if communicator.size > 1 {
+            let reports = try communicator.allgather([hasNaN ? 1 : 0, infinityF?.row ?? -1, infinityF?.column ?? -1])
+            hasNaN = reports.contains { $0[0] != 0 }
+            infinityF = reports.filter { $0[1] >= 0 }.map { (row: $0[1], column: $0[2]) }
+                .min { ($0.row, $0.column) < ($1.row, $1.column) }
+        }
+        if hasNaN { return true }
+        if let infinityF { throw RegBNError.infiniteInput(modality: "f", row: infinityF.row, column: infinityF.column) }
+        if let index = scanG.firstInfinity {
+            throw RegBNError.infiniteInput(modality: "g", row: index / g.columns, column: index % g.columns)
+        }
+        return false
     }
 
     private func checkShapes(_ f: Matrix<T>, _ g: Matrix<T>) throws {
         let p = configuration.fFeatureCount, q = configuration.gFeatureCount
-        guard f.columns == p else {
-            throw RegBNError.shapeMismatch("f has \(f.columns) features per sample, the configuration (channels \(configuration.fChannels), spatial \(configuration.fSpatialShape)) needs \(p)")
+        let layout = "channels \(configuration.fChannels), spatial \(configuration.fSpatialShape)"
+        guard f.columns == shard.width else {
+            throw RegBNError.shapeMismatch(shard.isWhole
+                ? "f has \(f.columns) features per sample, the configuration (\(layout)) needs \(p)"
+                : "f's block on rank \(communicator.rank) of \(communicator.size) has \(f.columns) columns, but that "
+                    + "rank holds columns \(shard.columns) (\(shard.width)) of the configuration's \(p) (\(layout))")
         }
         guard g.columns == q else {
             throw RegBNError.shapeMismatch("g has \(g.columns) features per sample, the configuration (channels \(configuration.gChannels), spatial \(configuration.gSpatialShape)) needs \(q)")
         }
         guard f.rows == g.rows, f.rows > 0 else {
             throw RegBNError.shapeMismatch("f and g batches need the same, positive number of samples (got \(f.rows) and \(g.rows))")
-        }
-    }
-
-    private func rejectInfinity(_ scan: (hasNaN: Bool, firstInfinity: Int?), _ x: Matrix<T>, _ name: String) throws {
-        if let index = scan.firstInfinity {
-            throw RegBNError.infiniteInput(modality: name, row: index / x.columns, column: index % x.columns)
         }
     }
 }

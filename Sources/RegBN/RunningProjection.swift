@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 
 /// The running projection `W` (Q × P) and its Adam-like blend (quirk 7).
@@ -16,11 +17,19 @@ import Foundation
 /// tile from its factors and stored whole only when it is small; the shards run on
 /// parallel threads. The shard boundaries depend on the shape only, so W is the same
 /// for any thread count.
+///
+/// In a run over several ranks each rank's projection holds its columns of f
+/// (`globalColumns`) and adds its part of the gap and of ‖W‖² to the other ranks'
+/// in rank order; with one rank it holds all of W.
 public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
     /// Q, the flattened g width.
     public let rows: Int
-    /// P, the flattened f width.
+    /// The columns held here (P with one rank).
     public let columns: Int
+    /// Which of f's columns these are.
+    public let globalColumns: Range<Int>
+    /// P, the flattened f width over all ranks.
+    public let totalColumns: Int
     private(set) var shards: [ProjectionShard<T>]
     public private(set) var m: T = 0
     public private(set) var v: T = 0
@@ -29,22 +38,38 @@ public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
         self.init(w: Matrix(rows: rows, columns: columns), m: 0, v: 0)
     }
 
+    /// Rank's columns `globalColumns` of a Q × `totalColumns` running W, zero.
+    public init(rows: Int, globalColumns: Range<Int>, totalColumns: Int) {
+        self.init(w: Matrix(rows: rows, columns: globalColumns.count), m: 0, v: 0, globalColumns: globalColumns,
+                  totalColumns: totalColumns)
+    }
+
     public init(w: Matrix<T>, m: T, v: T) {
+        self.init(w: w, m: m, v: v, globalColumns: 0..<w.columns, totalColumns: w.columns)
+    }
+
+    init(w: Matrix<T>, m: T, v: T, globalColumns: Range<Int>, totalColumns: Int) {
         let blocks = Self.columnBlocks(rows: w.rows, columns: w.columns)
         self.init(w: w, m: m, v: v, columnBlocks: blocks,
-                  tileRows: { ProjectionShard<T>.tileRows(rows: w.rows, columns: w.columns, width: $0.count) })
+                  tileRows: { ProjectionShard<T>.tileRows(rows: w.rows, columns: w.columns, width: $0.count) },
+                  globalColumns: globalColumns, totalColumns: totalColumns)
     }
 
     /// W cut into `columnBlocks` (consecutive, covering every column), each block's W_hat
     /// multiplied out `tileRows(block)` rows at a time. Tests choose the layout here.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    init(w: Matrix<T>, m: T, v: T, columnBlocks: [Range<Int>], tileRows: (Range<Int>) -> Int) {
+    init(w: Matrix<T>, m: T, v: T, columnBlocks: [Range<Int>], tileRows: (Range<Int>) -> Int,
+         globalColumns: Range<Int>? = nil, totalColumns: Int? = nil) {
         precondition(columnBlocks.first?.lowerBound == 0 && columnBlocks.last?.upperBound == w.columns
                      && zip(columnBlocks, columnBlocks.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound },
                      "column blocks \(columnBlocks) do not cover 0..<\(w.columns)")
         rows = w.rows
         columns = w.columns
+        self.globalColumns = globalColumns ?? 0..<w.columns
+        self.totalColumns = totalColumns ?? w.columns
+        precondition(self.globalColumns.count == columns && self.globalColumns.upperBound <= self.totalColumns,
+                     "a \(rows)×\(columns) W cannot hold columns \(self.globalColumns) of \(self.totalColumns)")
         shards = columnBlocks.map { block in
             ProjectionShard(w: w.columns(block), columns: block, tileRows: tileRows(block))
         }
@@ -52,15 +77,26 @@ public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
         self.v = v
     }
 
-    /// Equal W, m and v, however W is sharded.
+    /// Equal W, m and v on the same columns, however W is cut into blocks.
     public static func == (a: RunningProjection, b: RunningProjection) -> Bool {
-        guard a.rows == b.rows, a.columns == b.columns, a.m == b.m, a.v == b.v else { return false }
+        guard a.rows == b.rows, a.globalColumns == b.globalColumns, a.totalColumns == b.totalColumns,
+              a.m == b.m, a.v == b.v else { return false }
         if a.shards.map(\.columns) == b.shards.map(\.columns) { return a.shards == b.shards }
         return a.w == b.w
     }
 
-    /// W (Q × P), assembled from its column shards: O(Q·P) time and memory.
+    /// W (Q × P), or this rank's columns of it, assembled from its column blocks:
+    /// O(Q·P) time and memory.
     public var w: Matrix<T> { assembled() }
+
+    /// Rows `range` of W (or of this rank's columns of it), assembled from the column
+    /// blocks: O(|range|·P) memory, never a copy of all of W.
+    public func rows(_ range: Range<Int>) -> Matrix<T> {
+        precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) of a W of \(rows) rows")
+        var block = Matrix<T>(rows: range.count, columns: columns)
+        for shard in shards { block.replaceColumns(shard.columns, with: shard.w.rows(range)) }
+        return block
+    }
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
@@ -90,14 +126,18 @@ public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
         public let wFrobeniusAfter: T
     }
 
-    /// Blends W towards this batch's `W_hat` (given by its factors), spreading the
-    /// shards over up to `threads` threads.
+    /// Blends W towards this batch's `W_hat` (given by its factors, for the columns held
+    /// here), spreading the blocks over up to `threads` threads. The gap and ‖W‖² are
+    /// sums over every rank's columns: each rank adds its blocks in block order, the
+    /// ranks' parts are added in rank order.
     mutating func update(with factors: RidgeFactors<T>, epoch: Int, beta1: Double, beta2: Double,
-                         momentum: Double, threads: Int) -> Update {
+                         momentum: Double, threads: Int,
+                         communicator: any Communicator = SingleProcess()) throws(CommunicatorError) -> Update {
         precondition(factors.rows == rows && factors.columns == columns, "W_hat shape differs from W")
         // Each shard's part of Σ|W − W_hat|, added in shard order.
         let gapSums = mutateConcurrently(&shards, threads: threads) { $0.beginUpdate(factors) }
-        let gap = T(gapSums.reduce(0, +) / Double(rows * columns))
+        let gapSum = try communicator.allreduceSum(gapSums.reduce(0, +))
+        let gap = T(gapSum / (Double(rows) * Double(totalColumns)))
         m = T(beta1) * m + T(1 - beta1) * gap
         v = T(beta2) * v + T(1 - beta2) * (gap * gap)
         let mHat = m / T(1 - pow(beta1, Double(epoch + 1)))
@@ -105,8 +145,8 @@ public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
         let eta = T(momentum) * mHat / (vHat.squareRoot() + T(1e-8))
         let keep = 1 - eta
         let squares = mutateConcurrently(&shards, threads: threads) { $0.finishUpdate(keep: keep, eta: eta) }
-        return Update(l1Gap: gap, m: m, v: v, eta: eta,
-                      wFrobeniusAfter: T(squares.reduce(0, +).squareRoot()))
+        let squareSum = try communicator.allreduceSum(squares.reduce(0, +))
+        return Update(l1Gap: gap, m: m, v: v, eta: eta, wFrobeniusAfter: T(squareSum.squareRoot()))
     }
 
     /// `residual ← residual − x·W`, shard by shard (x: b × Q, residual: b × P).

@@ -103,6 +103,22 @@ func blendRoundsEachProductThenTheSum(count: Int) {
     #expect(rowsOut == rows)
 }
 
+@Test func perRunStatisticsAreStandardizeEachRunsOwnBitForBit() {
+    // Three runs of 19 (two SIMD widths and a tail) with gaps the kernels must not touch.
+    let x = (0..<70).map { Float(($0 * 11) % 23) * 0.37 - 3.1 }
+    let runs = StridedRuns(start: 3, length: 19, stride: 22, count: 3)
+    var expected = x
+    standardizeEachRun(&expected, runs, epsilon: 1e-5)
+    let means = runSums(x, runs).map { $0 / 19 }
+    let scales = runSquaredDeviations(x, runs, from: means).map { 1 / ($0 / 19 + 1e-5).squareRoot() }
+    var out = x
+    standardizeRuns(x, into: &out, runs, centers: means, scales: scales)
+    var inPlace = x
+    standardizeRuns(&inPlace, runs, centers: means, scales: scales)
+    #expect(out.map(\.bitPattern) == expected.map(\.bitPattern))
+    #expect(inPlace.map(\.bitPattern) == expected.map(\.bitPattern))
+}
+
 @Test func ensureShapeKeepsAMatchingBuffer() {
     var m = Matrix<Double>(rows: 2, columns: 3, storage: [1, 2, 3, 4, 5, 6])
     m.ensureShape(rows: 2, columns: 3)

@@ -2,12 +2,12 @@ import SeededRandom
 import Testing
 @testable import RegBN
 
-@Test func batchNormUsesBatchStatisticsAndUpdatesRunningStatistics() {
+@Test func batchNormUsesBatchStatisticsAndUpdatesRunningStatistics() throws {
     // 4 samples × 2 channels × 3 positions (a 1×3 "map", channel major within a row).
     var rng = SplitMix64(seed: 17)
     let x: Matrix<Double> = gaussianMatrix(4, 6, &rng)
     var state = BatchNormState<Double>(channels: 2, momentum: 0.1, eps: 1e-5)
-    let y = state.normalizeTraining(x)
+    let y = try state.normalizeTraining(x)
     for c in 0..<2 {
         let indices = (0..<4).flatMap { r in (0..<3).map { r * 6 + c * 3 + $0 } }
         let values = indices.map { x.storage[$0] }
@@ -23,12 +23,12 @@ import Testing
     #expect(state.batchesTracked == 1)
 }
 
-@Test func layerNormNormalisesEachSampleOverAllFeatures() {
+@Test func layerNormNormalisesEachSampleOverAllFeatures() throws {
     var rng = SplitMix64(seed: 4)
     var x: Matrix<Float> = gaussianMatrix(5, 40, &rng)
     for i in x.storage.indices { x.storage[i] = 3 * x.storage[i] + 7 }
     var y = x
-    layerNormRows(&y, eps: 1e-5)
+    try layerNormRows(&y, eps: 1e-5, context: .whole(columns: 40, spatialSize: 1))
     for r in 0..<5 {
         let row = y.row(r).map { Double($0) }
         let mean = row.reduce(0, +) / 40

@@ -45,7 +45,7 @@ func shardedTiledUpdateMatchesTheDefinition(layout: Int) throws {
     let (expected, gap, eta) = reference(w, factors.wHat, epoch: 1)
     var projection = RunningProjection(w: w, m: 0, v: 0, columnBlocks: layouts[layout].blocks,
                                        tileRows: { _ in layouts[layout].tileRows })
-    let update = projection.update(with: factors, epoch: 1, beta1: 0.9, beta2: 0.99, momentum: 0.02, threads: 2)
+    let update = try projection.update(with: factors, epoch: 1, beta1: 0.9, beta2: 0.99, momentum: 0.02, threads: 2)
     #expect(projection.shards.count == layouts[layout].blocks.count)
     #expect(abs(update.l1Gap - gap) <= 1e-14 * gap)
     #expect(abs(update.eta - eta) <= 1e-13 * eta)
@@ -59,7 +59,7 @@ func shardedTiledUpdateMatchesTheDefinition(layout: Int) throws {
     for threads in [1, 2, 3, 8] {
         var projection = RunningProjection(w: w, m: 0.5, v: 0.25, columnBlocks: layouts[2].blocks, tileRows: { _ in 5 })
         for epoch in 0..<3 {
-            _ = projection.update(with: factors, epoch: epoch, beta1: 0.9, beta2: 0.99, momentum: 0.02, threads: threads)
+            _ = try projection.update(with: factors, epoch: epoch, beta1: 0.9, beta2: 0.99, momentum: 0.02, threads: threads)
         }
         results.append(projection)
     }
