@@ -45,7 +45,8 @@ let package = Package(
         .target(name: "Diagnostics", dependencies: ["Linalg", "SeededRandom", "Cluster"], exclude: ["README.md"]),
         .executableTarget(
             name: "regbn-analyze",
-            dependencies: ["RegBN", "Diagnostics", "HDF5IO", "FeatureFiles", "Linalg", "SeededRandom", "Suggestions", "CPosix"]),
+            dependencies: ["RegBN", "Diagnostics", "Cluster", "HDF5IO", "FeatureFiles", "Linalg", "SeededRandom", "Suggestions",
+                           "CPosix"]),
 
         // MARK: - Benchmarks (print tables; never part of the tests)
         .executableTarget(

@@ -115,8 +115,10 @@ public final class MPICommunicator: Communicator {
         var mine = Int64(values.count * stride)
         var counts = [Int64](repeating: 0, count: size)
         try Self.check(MPI_Allgather(&mine, 8, cmpi_byte(), &counts, 8, cmpi_byte(), cmpi_comm_world()), "MPI_Allgather")
-        // Each round moves at most `piece` bytes from every rank: rank 0's buffer stays within 32-bit offsets.
-        let piece = max(stride, min(maximumPieceBytes, Int(Int32.max) / size) / stride * stride)
+        // Each round moves at most `piece` bytes from every rank: rank 0's buffer stays within 32-bit offsets,
+        // and no larger than the largest part (a scalar reduction must not allocate a round of a gigabyte).
+        let largest = Int(counts.max() ?? 0)
+        let piece = max(stride, min(maximumPieceBytes, Int(Int32.max) / size, largest) / stride * stride)
         let rounds = counts.map { (Int($0) + piece - 1) / piece }.max() ?? 0
         var received = rank == root ? counts.map { [UInt8](repeating: 0, count: Int($0)) } : []
         var roundBuffer = [UInt8](repeating: 0, count: rank == root ? piece * size : 1)

@@ -28,6 +28,11 @@ public protocol FeatureSource: AnyObject, Sendable {
     func read<T: FeatureScalar>(rows: Range<Int>, into buffer: UnsafeMutableBufferPointer<T>) throws
     /// The samples at `indices` (any order, repeats allowed), row r = sample `indices[r]`.
     func read<T: FeatureScalar>(indices: [Int], into buffer: UnsafeMutableBufferPointer<T>) throws
+    /// Columns `columns` (of the channels-first flattening) of the samples at
+    /// `indices`, `indices.count × columns.count` values: a rank's block of f
+    /// in a sharded run. Formats that can read a block by itself do so; the
+    /// default reads whole rows a few at a time and keeps the block.
+    func read<T: FeatureScalar>(indices: [Int], columns: Range<Int>, into buffer: UnsafeMutableBufferPointer<T>) throws
 }
 
 extension FeatureSource {
@@ -36,6 +41,36 @@ extension FeatureSource {
     public var featuresPerSample: Int { shape.dropFirst().reduce(1, *) }
     public var channels: Int { shape.count >= 2 ? shape[1] : 1 }
     public var spatialShape: [Int] { shape.count >= 3 ? Array(shape[2...]) : [] }
+}
+
+extension FeatureSource {
+    public func read<T: FeatureScalar>(indices: [Int], columns: Range<Int>,
+                                       into buffer: UnsafeMutableBufferPointer<T>) throws {
+        let width = featuresPerSample
+        if columns == 0..<width { return try read(indices: indices, into: buffer) }
+        guard columns.lowerBound >= 0, columns.upperBound <= width, buffer.count == indices.count * columns.count else {
+            throw FeatureFileError(.invalidArgument, file: location.file, member: location.member, message:
+                                   "columns \(columns.lowerBound)..<\(columns.upperBound) of \(indices.count) samples "
+                                   + "of \(width) features do not fit a buffer of \(buffer.count) values")
+        }
+        // Whole rows a group at a time: about 2²⁰ values of scratch, whatever the batch.
+        let group = max(1, min(indices.count, (1 << 20) / max(1, width)))
+        var rows = [T](repeating: .zero, count: group * width)
+        var start = 0
+        while start < indices.count {
+            let part = Array(indices[start..<min(indices.count, start + group)])
+            try rows.withUnsafeMutableBufferPointer { whole in
+                let used = UnsafeMutableBufferPointer(rebasing: whole[0..<(part.count * width)])
+                try read(indices: part, into: used)
+                for r in 0..<part.count {
+                    for c in 0..<columns.count {
+                        buffer[(start + r) * columns.count + c] = used[r * width + columns.lowerBound + c]
+                    }
+                }
+            }
+            start += part.count
+        }
+    }
 }
 
 /// Opens a `FeatureLocation` with the reader of its format.
@@ -78,5 +113,9 @@ final class HDF5FeatureSource: FeatureSource {
 
     func read<T: FeatureScalar>(indices: [Int], into buffer: UnsafeMutableBufferPointer<T>) throws {
         try dataset.read(indices: indices, into: buffer)
+    }
+
+    func read<T: FeatureScalar>(indices: [Int], columns: Range<Int>, into buffer: UnsafeMutableBufferPointer<T>) throws {
+        try dataset.read(indices: indices, columns: columns, into: buffer)
     }
 }

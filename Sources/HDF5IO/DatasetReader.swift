@@ -108,6 +108,32 @@ final class DatasetReader: @unchecked Sendable {
         try HDF5Library.locked { try hdf5Read(blocks: blocks, rows: rows, into: buffer) }
     }
 
+    /// Reads channels `channels` (indices of axis 1) of the rows of `blocks`
+    /// (ascending, disjoint) into `buffer`, row after row: one hyperslab, so
+    /// that a rank of a sharded run reads only its own block of the file.
+    func read<T: HDF5Scalar>(blocks: [Range<Int>], channels: Range<Int>,
+                             into buffer: UnsafeMutableBufferPointer<T>) throws {
+        try requireConvertible(to: T.elementKind)
+        let rows = blocks.reduce(0) { $0 + $1.count }
+        let perChannel = shape.count >= 2 ? featuresPerSample / max(1, shape[1]) : 1
+        guard shape.count >= 2, channels.lowerBound >= 0, channels.upperBound <= shape[1],
+              buffer.count == rows * channels.count * perChannel else {
+            throw site.error(.invalidArgument, "a buffer of \(buffer.count) values cannot hold channels "
+                             + "\(channels.lowerBound)..<\(channels.upperBound) of \(rows) samples of shape \(shape)")
+        }
+        guard buffer.count > 0 else { return }
+        try HDF5Library.locked {
+            let (fileSpace, memorySpace) = try dataset.sampleSpaces(blocks, channels: channels, shape: shape, site,
+                                                                    failure: .readFailed)
+            try site.check(
+                H5Dread(dataset.id, T.elementKind.nativeType, memorySpace.id, fileSpace.id, chdf5_p_default(),
+                        buffer.baseAddress),
+                "H5Dread", .readFailed,
+                "reading channels \(channels.lowerBound)..<\(channels.upperBound) of \(Self.describe(blocks)) failed",
+                fix: "The file may be corrupted; write it again")
+        }
+    }
+
     private func parallelReader(for kind: HDF5ElementKind) throws -> ParallelChunkReader? {
         try HDF5Library.locked {
             if let built = parallelReaders[kind] { return built }

@@ -128,6 +128,62 @@ public final class FeatureDataset: @unchecked Sendable {
         try requireFinite(UnsafeBufferPointer(buffer)) { indices[$0] }
     }
 
+    /// Reads columns `columns` (of the channels-first flattening) of the
+    /// samples at `indices` into `buffer` (`indices.count × columns.count`
+    /// values): a rank's block of features in a sharded run. A channels-first
+    /// file is read as one hyperslab of the channels that hold those columns,
+    /// so a rank reads only its part of the file; a channels-last file, whose
+    /// channels interleave within a sample, is read by whole rows.
+    public func read<T: FeatureScalar>(indices: [Int], columns: Range<Int>,
+                                       into buffer: UnsafeMutableBufferPointer<T>) throws {
+        if columns == 0..<featuresPerSample { return try read(indices: indices, into: buffer) }
+        lock.lock()
+        defer { lock.unlock() }
+        guard columns.lowerBound >= 0, columns.upperBound <= featuresPerSample,
+              buffer.count == indices.count * columns.count else {
+            throw reader.site.error(.invalidArgument, "columns \(columns.lowerBound)..<\(columns.upperBound) of "
+                                    + "\(indices.count) samples of \(featuresPerSample) features do not fit a buffer of "
+                                    + "\(buffer.count) values")
+        }
+        if let problem = FeatureShape.indicesProblem(indices, sampleCount: sampleCount) {
+            throw reader.site.error(.outOfRange, problem.message, fix: problem.fix)
+        }
+        guard !indices.isEmpty, !columns.isEmpty else { return }
+        let distinct = Array(Set(indices)).sorted()
+        let perChannel = featuresPerSample / max(1, shape.count >= 2 ? shape[1] : 1)
+        let transposes = ChannelsLast.needsTranspose(fileShape) && layout == .nhwc
+        let firstColumn: Int, width: Int
+        let staging: UnsafeMutableBufferPointer<T>
+        if transposes || shape.count < 2 {
+            (firstColumn, width) = (0, featuresPerSample)
+            staging = try scratch(T.self, count: distinct.count * width * (transposes ? 2 : 1))
+            try reader.read(blocks: Self.blocks(of: distinct), into: UnsafeMutableBufferPointer(rebasing: staging.prefix(distinct.count * width)))
+            if transposes {
+                let rows = UnsafeMutableBufferPointer(rebasing: staging[(distinct.count * width)...])
+                transpose(UnsafeBufferPointer(rebasing: staging.prefix(distinct.count * width)), into: rows,
+                          samples: distinct.count)
+                UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(staging)
+                    .prefix(distinct.count * width * MemoryLayout<T>.stride))
+                    .copyMemory(from: UnsafeRawBufferPointer(rows))
+            }
+        } else {
+            let channels = (columns.lowerBound / perChannel)..<((columns.upperBound + perChannel - 1) / perChannel)
+            (firstColumn, width) = (channels.lowerBound * perChannel, channels.count * perChannel)
+            staging = try scratch(T.self, count: distinct.count * width)
+            try reader.read(blocks: Self.blocks(of: distinct), channels: channels, into: staging)
+        }
+        let skip = columns.lowerBound - firstColumn
+        for (row, index) in indices.enumerated() {
+            let start = Self.position(of: index, in: distinct) * width + skip
+            let source = UnsafeBufferPointer(rebasing: staging[start..<(start + columns.count)])
+            let target = UnsafeMutableBufferPointer(rebasing: buffer[(row * columns.count)..<((row + 1) * columns.count)])
+            UnsafeMutableRawBufferPointer(target).copyMemory(from: UnsafeRawBufferPointer(source))
+        }
+        try requireFinite(UnsafeBufferPointer(buffer), width: columns.count, firstFeature: columns.lowerBound) {
+            indices[$0]
+        }
+    }
+
     /// Consecutive runs of sorted, distinct indices.
     static func blocks(of sorted: [Int]) -> [Range<Int>] {
         var blocks: [Range<Int>] = []
@@ -169,9 +225,11 @@ public final class FeatureDataset: @unchecked Sendable {
             channels: fileShape.last ?? 1)
     }
 
-    private func requireFinite<T: FeatureScalar>(_ values: UnsafeBufferPointer<T>, sample: (Int) -> Int) throws {
+    private func requireFinite<T: FeatureScalar>(_ values: UnsafeBufferPointer<T>, width: Int? = nil,
+                                                 firstFeature: Int = 0, sample: (Int) -> Int) throws {
         guard rejectsNonFinite, elementType.elementClass == .float, let bad = NonFinite.firstIndex(in: values) else { return }
-        let (message, fix) = NonFinite.describe(values[bad], at: bad, width: featuresPerSample, sample: sample)
+        let (message, fix) = NonFinite.describe(values[bad], at: bad, width: width ?? featuresPerSample,
+                                                firstFeature: firstFeature, totalWidth: featuresPerSample, sample: sample)
         throw reader.site.error(.nonFinite, message, fix: fix)
     }
 

@@ -38,13 +38,16 @@ public enum NonFinite {
     /// "sample 37 holds NaN (flattened feature 2 of 4)" and the fix, for the
     /// value at `index` of a row-major batch of `width` features per row whose
     /// row r is sample `sample(r)`.
+    /// A batch of a block of columns names the feature among all of them:
+    /// `firstFeature` is the block's first column, `totalWidth` the row's width.
     public static func describe<T: BinaryFloatingPoint>(
-        _ value: T, at index: Int, width: Int, sample: (Int) -> Int
+        _ value: T, at index: Int, width: Int, firstFeature: Int = 0, totalWidth: Int? = nil, sample: (Int) -> Int
     ) -> (message: String, fix: String) {
         let row = index / max(width, 1)
         let kind = value.isNaN ? "NaN" : (value > 0 ? "+inf" : "-inf")
         return (
-            "sample \(sample(row)) holds \(kind) (flattened feature \(index % max(width, 1)) of \(width))",
+            "sample \(sample(row)) holds \(kind) (flattened feature \(firstFeature + index % max(width, 1)) of "
+                + "\(totalWidth ?? width))",
             "Remove or impute non-finite samples before running the analysis"
         )
     }

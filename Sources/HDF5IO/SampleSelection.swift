@@ -13,13 +13,19 @@ extension DatasetHandle {
     /// The same for several ascending, disjoint blocks of samples: one file
     /// selection (a union of hyperslabs) and a memory space holding the
     /// blocks' rows one after the other.
+    /// `channels` narrows every block to those indices of axis 1 (a rank's
+    /// block of channels in a sharded run); nil keeps every channel.
     func sampleSpaces(
-        _ blocks: [Range<Int>], shape: [Int], _ site: Site, failure: HDF5Error.Kind
+        _ blocks: [Range<Int>], channels: Range<Int>? = nil, shape: [Int], _ site: Site, failure: HDF5Error.Kind
     ) throws -> (file: DataspaceHandle, memory: DataspaceHandle) {
         let fileSpace = DataspaceHandle(
             try site.check(H5Dget_space(id), "H5Dget_space", .corruptFile, "the dataspace cannot be read"))
         var start = [hsize_t](repeating: 0, count: shape.count)
         var count = shape.map { hsize_t($0) }
+        if let channels, shape.count >= 2 {
+            start[1] = hsize_t(channels.lowerBound)
+            count[1] = hsize_t(channels.count)
+        }
         for (index, block) in blocks.enumerated() {
             start[0] = hsize_t(block.lowerBound)
             count[0] = hsize_t(block.count)

@@ -12,9 +12,17 @@ struct AuditCommand {
     let options: AuditOptions
     let arguments: [String]
 
-    func run() throws -> (outcome: AuditResult, text: String) {
+    /// The outcome is nil after `--dry-run`, which computes nothing.
+    func run() throws -> (outcome: AuditResult?, text: String) {
         // Refuse what cannot fit before anything is staged or read.
-        try MemoryPlan.audit(options).requireFits()
+        let plan = try MemoryPlan.audit(options)
+        if options.dryRun {
+            let f = try FeatureInput(role: "f", argument: options.f, layout: options.regbn.layout)
+            let g = try FeatureInput(role: "g", argument: options.g, layout: options.regbn.layout)
+            let note = MemoryPlan.regbnRanksNote(f: f, g: g, settings: options.regbn, available: plan.available)
+            return (nil, plan.dryRunReport(notes: [note]))
+        }
+        try plan.requireFits()
         let run = ReportRun(command: "audit", arguments: arguments, settings: options.report)
         return try run { context in
             switch options.regbn.precision {
@@ -52,13 +60,17 @@ struct AuditCommand {
         var regbnF = SubsampleRows(subsample, of: f)
         var records: [BatchRecord] = []
         _ = try context.clock.time("regbn") {
+            // Every rank measures the RegBN output (the statistics split their
+            // work over the ranks), so every rank receives it whole.
             try run.run(
-                progress: progress,
-                onStep: { step, result in
+                progress: progress, outputsOnEveryRank: true,
+                onStep: { step, result, _ in
                     records.append(BatchRecord(result, step: step, gFeatures: g.featureCount,
                                                precision: settings.precision))
                 },
-                onInference: { rows, result in regbnF.add(result.f, rows: rows) })
+                onInference: { rows, f, _ in
+                    if let f { regbnF.add(f, rows: rows) }
+                })
         }
 
         let fName = "--f \(f.argument)", gName = "--g \(g.argument)"

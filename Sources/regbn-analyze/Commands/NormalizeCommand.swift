@@ -24,8 +24,13 @@ struct NormalizeCommand {
         let evalF = try options.evalF.map { try FeatureInput(role: "eval-f", argument: $0, layout: layout) }
         let evalG = try options.evalG.map { try FeatureInput(role: "eval-g", argument: $0, layout: layout) }
         let run = try RegBNRun<T>(settings: options.regbn, f: f, g: g, evalF: evalF, evalG: evalG)
-        try MemoryPlan.normalize(f: f, g: g, settings: options.regbn, available: try AvailableMemory.current())
-            .requireFits()
+        let available = try AvailableMemory.current()
+        let plan = MemoryPlan.normalize(f: f, g: g, settings: options.regbn, available: available)
+        if options.dryRun {
+            return try Console.out(plan.dryRunReport(notes: [
+                MemoryPlan.regbnRanksNote(f: f, g: g, settings: options.regbn, available: available)]))
+        }
+        try plan.requireFits()
         // Staged before the work: an existing --out is refused before anything is computed.
         let output = try StagedOutput(path: options.out, kind: .file, force: options.force)
         let writer = try HDF5Writer(filling: try output.prepare(), displayName: options.out)
@@ -55,33 +60,41 @@ struct NormalizeCommand {
             try format.createSamples("/train/f", shape: [trainingRows] + run.f.fileShape.dropFirst())
             try format.createSamples("/train/g", shape: [trainingRows] + run.g.fileShape.dropFirst())
         }
+        // Over several ranks the outputs of f arrive whole on rank 0 only (nil
+        // elsewhere); the other ranks write nothing but the small logs, into a
+        // file that is discarded (`StagedOutput`).
         let driver = try run.run(
-            progress: progress,
-            onStep: { step, result in
+            progress: progress, gatherTrainingOutputs: options.saveTrainingOutputs,
+            onStep: { step, result, f in
                 steps.append(step, result)
-                guard options.saveTrainingOutputs else { return }
-                try format.writeSamples("/train/f", startingAt: step.firstRow, values: result.f.storage, layout: layout)
+                guard options.saveTrainingOutputs, let f else { return }
+                try format.writeSamples("/train/f", startingAt: step.firstRow, values: f.storage, layout: layout)
                 try format.writeSamples("/train/g", startingAt: step.firstRow, values: result.g.storage, layout: layout)
             },
-            onInference: { rows, result in
-                try format.writeSamples("/f", startingAt: rows.lowerBound, values: result.f.storage, layout: layout)
-                try format.writeSamples("/g", startingAt: rows.lowerBound, values: result.g.storage, layout: layout)
+            onInference: { rows, f, g in
+                guard let f else { return }
+                try format.writeSamples("/f", startingAt: rows.lowerBound, values: f.storage, layout: layout)
+                try format.writeSamples("/g", startingAt: rows.lowerBound, values: g.storage, layout: layout)
             })
 
-        let w = driver.module.projection.w
-        try format.write("/W", shape: [w.rows, w.columns], values: w.storage)
+        let module = driver.module
+        let wShape = [module.projection.rows, module.plan.totalColumns]
+        try format.createRows("/W", shape: wShape)
+        try module.forEachRowBlockOfW { rows, block in
+            try format.writeSamples("/W", startingAt: rows.lowerBound, values: block.storage, layout: .nchw)
+        }
         try steps.write(to: writer)
         let orders = (0..<run.schedule.epochs).flatMap { run.schedule.order(epoch: $0).map(Int64.init) }
         try writer.write("/order", shape: [run.schedule.epochs, orders.count / run.schedule.epochs], values: orders)
-        for (name, normalizer) in [("norm_f", driver.module.normF), ("norm_g", driver.module.normG)] {
-            guard let state = normalizer.batchNormState else { continue }
+        for (name, state) in [("norm_f", try module.gatheredBatchNormStateF()), ("norm_g", module.normG.batchNormState)] {
+            guard let state else { continue }
             try writer.write("/state/\(name)/running_mean", shape: [state.runningMean.count], values: state.runningMean)
             try writer.write("/state/\(name)/running_var", shape: [state.runningVar.count], values: state.runningVar)
             try writer.setAttribute("num_batches_tracked", .int(Int64(state.batchesTracked)), on: "/state/\(name)")
         }
         try writer.setAttribute("config", .string(try configJSON(run)), on: "/")
         try writer.finish()
-        return "Wrote \(options.out): /f \(run.evalF.fileShape), /g \(run.evalG.fileShape), /W [\(w.rows), \(w.columns)], "
+        return "Wrote \(options.out): /f \(run.evalF.fileShape), /g \(run.evalG.fileShape), /W \(wShape), "
             + "\(steps.count) training steps (\(steps.fallbacks) λ = 0 fallbacks).\n"
     }
 

@@ -36,19 +36,12 @@ struct NormalizeOutputFormat<T: FeatureScalar> {
         }
     }
 
-    /// A whole array written at once (W).
-    func write(_ path: String, shape: [Int], values: [T]) throws {
-        if isWorkingPrecision {
-            try writer.write(path, shape: shape, values: values, storage: wholeArrayStorage)
-            return
-        }
+    /// An array without batch structure (W), which `writeSamples` fills a
+    /// block of rows at a time (rank 0 of a sharded run never holds all of W).
+    func createRows(_ path: String, shape: [Int]) throws {
         switch element {
-        case .float32:
-            try writer.write(path, shape: shape, values: try converted(values, path) as [Float],
-                             storage: wholeArrayStorage)
-        case .float64:
-            try writer.write(path, shape: shape, values: try converted(values, path) as [Double],
-                             storage: wholeArrayStorage)
+        case .float32: try writer.createDataset(path, shape: shape, of: Float.self, storage: wholeArrayStorage)
+        case .float64: try writer.createDataset(path, shape: shape, of: Double.self, storage: wholeArrayStorage)
         }
     }
 

@@ -47,6 +47,17 @@ final class FeatureInput {
         try matrix(rows: indices.count, as: type) { try source.read(indices: indices, into: $0) }
     }
 
+    /// Columns `columns` of the samples at `indices` (a rank's block of f in
+    /// a sharded run), `indices.count × columns.count`.
+    func read<T: FeatureScalar & LinalgScalar>(indices: [Int], columns: Range<Int>, as type: T.Type) throws -> Matrix<T> {
+        guard columns != 0..<featureCount else { return try read(indices: indices, as: type) }
+        let storage = try [T](unsafeUninitializedCapacity: indices.count * columns.count) { buffer, initialized in
+            try source.read(indices: indices, columns: columns, into: buffer)
+            initialized = buffer.count
+        }
+        return Matrix(rows: indices.count, columns: columns.count, storage: storage)
+    }
+
     /// Every value of a small integer array (a logged sample order), checked
     /// to be whole numbers; read as Double, which holds any index exactly.
     func readAllIntegers() throws -> [Int64] {

@@ -20,6 +20,7 @@ extension StagedOutput {
         guard let staging = stagingPath, !isCommitted else {
             throw OutputError(.writeFailed, path: output.given, "nothing was staged to commit (an internal error).")
         }
+        if discardsOutput { return abandon() }
         let replaced: String?
         do throws(OutputError) {
             if let failure = Self.attempt({ () throws(SystemCallError) in try syncStaging() }) {

@@ -20,10 +20,14 @@ final class StagedOutput {
     /// Open on the staging entry, holding its `flock` (see `StaleStaging`).
     private var lockDescriptor: Int32 = -1
     private(set) var isCommitted = false
+    /// Ranks of an MPI job other than 0 compute what rank 0 writes and keep
+    /// nothing: they stage in the temporary directory, and `commit` removes it.
+    let discardsOutput: Bool
 
     init(path: String, kind: OutputPath.Kind, force: Bool) throws(OutputError) {
         output = try OutputPath(path, kind: kind)
         self.force = force
+        discardsOutput = !Ranks.isRoot
     }
 
     deinit { abandon() }
@@ -33,6 +37,16 @@ final class StagedOutput {
     @discardableResult
     func prepare() throws(OutputError) -> String {
         if let stagingPath { return stagingPath }
+        if discardsOutput {
+            let path = NSTemporaryDirectory() + "/" + StagingName.make(for: "rank\(Ranks.communicator.rank)-\(output.name)")
+            do throws(SystemCallError) {
+                try create(path)
+            } catch {
+                throw OutputError(error, path: path, "cannot create this rank's scratch output")
+            }
+            stagingPath = path
+            return path
+        }
         try output.createDirectory()
         try output.checkTarget(force: force)
         StaleStaging.removeStale(in: output.directory)

@@ -101,6 +101,7 @@ struct NormalizeOptions: Sendable, Equatable {
     /// Element type of the written features and W; nil: the working precision.
     var outDType: WorkingPrecision? = nil
     var compression = OutputCompression.gzip(level: OutputCompression.defaultLevel)
+    var dryRun = false
 }
 
 struct AuditOptions: Sendable, Equatable {
@@ -115,6 +116,7 @@ struct AuditOptions: Sendable, Equatable {
     var baselines: [Baseline] = []
     /// ε of the regress-out baselines relative to the mean eigenvalue of GcᵀGc.
     var olsRidge = 0.0
+    var dryRun = false
 }
 
 struct DependenceOptions: Sendable, Equatable {
@@ -126,6 +128,7 @@ struct DependenceOptions: Sendable, Equatable {
     var names = OperandNames()
     var xCategorical = false
     var yCategorical = false
+    var dryRun = false
 }
 
 struct SpectrumOptions: Sendable, Equatable {

@@ -50,14 +50,14 @@ extension NormalizeOptions {
             stop the run with their sample index.
             """,
         options: [f, g, evalF, evalG] + RegBNOptions.all
-            + [saveTrainingOutputs, out, outDType, compression, OptionGroups.force, OptionGroups.quiet]
+            + [saveTrainingOutputs, out, outDType, compression, OptionGroups.force, OptionGroups.quiet, OptionGroups.dryRun]
     ) { values throws(UsageError) in
         .normalize(NormalizeOptions(
             f: try values(f), g: try values(g), evalF: try values(evalF), evalG: try values(evalG),
             regbn: try RegBNSettings(reading: &values), out: try values(out),
             force: try values(OptionGroups.force), quiet: try values(OptionGroups.quiet),
             saveTrainingOutputs: try values(saveTrainingOutputs), outDType: try values(outDType),
-            compression: try values(compression)))
+            compression: try values(compression), dryRun: try values(OptionGroups.dryRun)))
     }
 }
 
@@ -92,7 +92,7 @@ extension AuditOptions {
             difference is raw minus regbn with a paired bootstrap interval.
             """,
         options: [NormalizeOptions.f, NormalizeOptions.g] + RegBNOptions.all + DiagnosticOptions.fg.all
-            + [confounder, confounderCategorical, baselines, olsRidge] + report.options
+            + [confounder, confounderCategorical, baselines, olsRidge] + report.options + [OptionGroups.dryRun]
     ) { values throws(UsageError) in
         let baselines = try values(baselines)
         if baselines.contains(.none) && baselines.count > 1 {
@@ -108,7 +108,8 @@ extension AuditOptions {
             regbn: try RegBNSettings(reading: &values), diagnostics: try DiagnosticSettings(reading: &values, .fg),
             report: try ReportSettings(reading: &values, report), names: try OperandNames(reading: &values, .fg),
             confounder: confounder.map { ConfounderSettings(dataset: $0, categorical: categorical) },
-            baselines: Array(Set(baselines)).filter { $0 != .none }.sorted(), olsRidge: try values(olsRidge)))
+            baselines: Array(Set(baselines)).filter { $0 != .none }.sorted(), olsRidge: try values(olsRidge),
+            dryRun: try values(OptionGroups.dryRun)))
     }
 }
 
@@ -132,14 +133,15 @@ extension DependenceOptions {
             estimators' floor at this n), crosscorr.csv and run.json, atomically.
             """,
         options: [x, y, xCategorical, yCategorical, OptionGroups.layout] + DiagnosticOptions.xy.all
-            + AuditOptions.report.options
+            + AuditOptions.report.options + [OptionGroups.dryRun]
     ) { values throws(UsageError) in
         .dependence(DependenceOptions(
             x: try values(x), y: try values(y), layout: try values(OptionGroups.layout),
             diagnostics: try DiagnosticSettings(reading: &values, .xy),
             report: try ReportSettings(reading: &values, AuditOptions.report),
             names: try OperandNames(reading: &values, .xy),
-            xCategorical: try values(xCategorical), yCategorical: try values(yCategorical)))
+            xCategorical: try values(xCategorical), yCategorical: try values(yCategorical),
+            dryRun: try values(OptionGroups.dryRun)))
     }
 }
 

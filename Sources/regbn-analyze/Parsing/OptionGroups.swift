@@ -58,6 +58,10 @@ enum OptionGroups {
         "force",
         help: "Replace an existing output of the same kind (a file with a file, a report with a report). The old "
             + "output stays in place until the new one is complete, then is swapped out in one step.")
+    static let dryRun: Option<Bool> = .flag(
+        "dry-run",
+        help: "Print the memory the run would need (per rank under MPI) and, for RegBN, the number of MPI ranks at "
+            + "which it fits this machine's memory; then stop without reading the data or writing anything.")
     static let latex: Option<Bool> = .flag("latex", help: "Also write summary.tex, a booktabs table of summary.csv.")
 
     /// `--out`, `--force`, `--quiet` and, where the command writes

@@ -1,5 +1,6 @@
 import Foundation
 import HDF5IO
+import RegBN
 
 /// The memory plans of the commands: what each holds at its peak, from the
 /// input shapes and the settings. Exact for the large items (RegBN's W, the
@@ -10,13 +11,11 @@ import HDF5IO
 /// The `…(options)` forms open the inputs themselves (metadata only), so a
 /// command can check its plan in one line before it does anything else.
 extension MemoryPlan {
-    static let clusterRemedy = "a RegBN layer whose W does not fit on one machine can run on several machines "
-        + "with MPI (see the README's cluster section)"
-
     /// `normalize`: RegBN's training emulation and inference pass.
     static func normalize(f: FeatureInput, g: FeatureInput, settings: RegBNSettings,
                           available: AvailableMemory) -> MemoryPlan {
-        MemoryPlan(command: "normalize", items: regbnItems(f: f, g: g, settings: settings), available: available)
+        MemoryPlan(command: "normalize", items: regbnItems(f: f, g: g, settings: settings, available: available),
+                   available: available)
     }
 
     /// `audit`: RegBN, then the dependence statistics of the raw and the
@@ -33,8 +32,9 @@ extension MemoryPlan {
             inputs: "f twice (raw and RegBN), g once: \(described(f)), \(described(g))")
         let gSpectra = Item("spectra of the raw g batches", extents: [f.sampleCount / b, min(b, g.featureCount)],
                             of: .float64)
-        return MemoryPlan(command: "audit", items: regbnItems(f: f, g: g, settings: options.regbn) + dependence
-                            + [gSpectra], available: try AvailableMemory.current())
+        let available = try AvailableMemory.current()
+        return MemoryPlan(command: "audit", items: regbnItems(f: f, g: g, settings: options.regbn, available: available)
+                            + dependence + [gSpectra], available: available)
     }
 
     /// `dependence`: the statistics of x against y, read `readBatch` rows at a time.
@@ -89,34 +89,65 @@ extension MemoryPlan {
         ]
     }
 
-    /// W and W_hat (g features × f features each), the batch buffers, the
-    /// sample order and the step log.
-    static func regbnItems(f: FeatureInput, g: FeatureInput, settings: RegBNSettings) -> [Item] {
-        let element: ElementType = settings.precision == .float32 ? .float32 : .float64
-        let p = f.featureCount, q = g.featureCount
-        var halving: [String] = []
-        if element == .float64 {
-            let single = CheckedSize.elementCount([q, p]).flatMap { CheckedSize.bytes($0, elementSize: 4) }
-            halving = ["--precision float32 halves W and W_hat (\(describe(single)) each instead of "
-                       + "\(describe(single.flatMap { CheckedSize.bytes($0, elementSize: 2) })))"]
+    /// What one rank of RegBN holds (`RegBNMemoryModel`: its columns of W, the
+    /// W_hat tiles, the batch buffers, the SVD of the g batch, what rank 0
+    /// gathers; with one rank, all of W), plus the sample order and the step log.
+    /// The remedies of W's items name the rank count at which a run would fit.
+    static func regbnItems(f: FeatureInput, g: FeatureInput, settings: RegBNSettings, available: AvailableMemory,
+                           ranks: Int = Ranks.count) -> [Item] {
+        let configuration = settings.configuration(f: f, g: g)
+        let elementBytes = settings.precision == .float32 ? 4 : 8
+        let model = RegBNMemoryModel(configuration: configuration, batchSize: settings.batchSize,
+                                     elementBytes: elementBytes)
+        var wRemedies: [String] = []
+        if elementBytes == 8 {
+            let half = RegBNMemoryModel(configuration: configuration, batchSize: settings.batchSize, elementBytes: 4)
+            wRemedies.append("--precision float32 halves W and the batch buffers (\(describe(half.bytesPerRank(ranks: ranks))) "
+                             + "instead of \(describe(model.bytesPerRank(ranks: ranks)))\(ranks > 1 ? " per rank" : ""))")
+        }
+        let cluster = clusterRemedy(model.ranksNeeded(toFitIn: available.bytes), model: model, ranks: ranks)
+        if !cluster.isEmpty { wRemedies.append(cluster) }
+        var items = model.items(ranks: ranks).map { item in
+            Item(item.name, size: item.size, bytes: item.bytes,
+                 remedies: item.name.contains("W") ? wRemedies : ["a smaller --batch-size"])
         }
         // A schedule the command will refuse (fewer samples than a batch) has no steps to log.
         let steps = (try? TrainingSchedule(sampleCount: f.sampleCount, batchSize: settings.batchSize,
                                            epochs: settings.epochs, keepLastBatch: settings.keepLastBatch))?.totalSteps
-        return [
-            Item("running W of RegBN", extents: [q, p], of: element,
-                 note: "g features × f features: \(described(g)) × \(described(f))",
-                 remedies: halving + [clusterRemedy]),
-            Item("W_hat of each training step", extents: [q, p], of: element, note: "the size of W",
-                 remedies: halving + [clusterRemedy]),
-            Item("batch buffers", extents: [settings.batchSize, sum(p, q)], of: element, multiple: 8,
-                 note: "b × (f + g features): inputs, normalised copies, SVD factors, outputs, conversions",
-                 remedies: ["a smaller --batch-size"]),
+        items += [
             Item("sample order", extents: [sum(settings.epochs, 1), f.sampleCount], of: .int64,
                  note: "every epoch's order, written to /order", remedies: ["fewer --epochs"]),
             Item("step log", extents: [steps ?? 0, 6], of: .float64, note: "λ, fallback, … per training step",
                  remedies: ["fewer --epochs"]),
         ]
+        return items
+    }
+
+    /// `--dry-run`'s line on RegBN over MPI: the rank count at which RegBN's
+    /// share fits `available` on every rank, and what each rank then holds.
+    static func regbnRanksNote(f: FeatureInput, g: FeatureInput, settings: RegBNSettings,
+                               available: AvailableMemory) -> String {
+        let model = RegBNMemoryModel(configuration: settings.configuration(f: f, g: g), batchSize: settings.batchSize,
+                                     elementBytes: settings.precision == .float32 ? 4 : 8)
+        guard let needed = model.ranksNeeded(toFitIn: available.bytes) else {
+            return "RegBN fits no rank count: the g batch and its SVD, which every rank holds, exceed "
+                + "\(describe(available.bytes)) on their own."
+        }
+        let perRank = { (ranks: Int) in describe(model.bytesPerRank(ranks: ranks)) }
+        return "RegBN's share: \(perRank(1)) in one process, \(perRank(2)) per rank with 2, \(perRank(4)) with 4; "
+            + "the fewest ranks within \(describe(available.bytes)) each: \(needed)."
+    }
+
+    /// How many MPI ranks would hold RegBN, each within this machine's memory.
+    static func clusterRemedy(_ needed: Int?, model: RegBNMemoryModel, ranks: Int) -> String {
+        guard let needed else {
+            return "no rank count fits: the g batch and its SVD, which every rank holds, are too big on their own "
+                + "(a smaller --batch-size or a smaller g)"
+        }
+        guard needed > ranks else { return "" }
+        return "run on \(needed) or more MPI ranks, each on a machine like this one (each rank then needs "
+            + "\(describe(model.bytesPerRank(ranks: needed)))): build with --traits MPI and start it with mpirun or "
+            + "srun (README, \"Running on a cluster\")"
     }
 
     /// The n × n statistics on min(N, --max-samples) rows, the channel means

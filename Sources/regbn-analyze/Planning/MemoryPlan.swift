@@ -95,6 +95,17 @@ struct MemoryPlan: Sendable, Equatable {
         return lines.joined(separator: "\n")
     }
 
+    /// What `--dry-run` prints: the items (of each rank, under MPI), the total
+    /// against what is available, whether the run would go ahead, and `notes`.
+    func dryRunReport(notes: [String] = []) -> String {
+        let ranks = Ranks.count
+        var text = "\(command) would hold at its peak" + (ranks > 1 ? ", on each of \(ranks) ranks" : "") + ":\n"
+        text += description + "\n"
+        text += fits ? "It fits: the run would go ahead.\n"
+            : "It does not fit: the run would be refused.\n" + remedies.map { "  - " + $0 + "\n" }.joined()
+        return text + notes.map { $0 + "\n" }.joined()
+    }
+
     static func describe(_ bytes: Int?) -> String {
         bytes.map { CheckedSize.describe(bytes: $0) } ?? "more than 9.2 EB"
     }

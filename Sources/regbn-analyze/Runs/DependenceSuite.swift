@@ -1,3 +1,4 @@
+import Cluster
 import Diagnostics
 import Linalg
 
@@ -31,11 +32,31 @@ struct DependenceSuite {
             subsampleMethod: settings.subsample.method(seed: settings.subsampleSeed),
             permutation: permutation, bootstrap: bootstrap)
         do {
-            return try measures(x.operand, y.operand, channelsX: x.channels, channelsY: y.channels, strata: strata,
-                                workspace: workspace)
+            let ranks = Self.ranks(for: [x.operand, y.operand, x.channels, y.channels].compactMap { $0 })
+            return try measures(Self.block(x.operand, ranks), Self.block(y.operand, ranks),
+                                channelsX: x.channels.map { Self.block($0, ranks) },
+                                channelsY: y.channels.map { Self.block($0, ranks) },
+                                strata: strata, workspace: workspace, communicator: ranks)
         } catch let error as DiagnosticsError {
             throw StageDiagnosticsError(stage: stage.rawValue, xName: x.name, yName: y.name, underlying: error)
         }
+    }
+
+    /// The ranks a measurement is spread over: every rank of the job, each
+    /// with its share of every operand's columns (the Gram matrices are added
+    /// up across ranks, permutations and resamples split by index), unless an
+    /// operand has fewer columns than there are ranks; then every rank
+    /// computes the whole measurement itself (the same numbers everywhere).
+    private static func ranks(for operands: [Operand]) -> any Communicator {
+        let job = Ranks.communicator
+        let splits = operands.allSatisfy { $0.isCategorical || $0.featureCount >= job.size }
+        return job.size > 1 && splits ? job : SingleProcess()
+    }
+
+    /// This rank's block of an operand's columns (labels stay whole).
+    private static func block(_ operand: Operand, _ ranks: any Communicator) -> Operand {
+        guard ranks.size > 1, case .continuous(let m) = operand else { return operand }
+        return .continuous(m.columns(ranks.share(of: m.columns)))
     }
 
     /// The shuffled-pairs control: x against y with y's samples permuted by

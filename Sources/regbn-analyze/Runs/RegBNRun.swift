@@ -1,3 +1,4 @@
+import Cluster
 import HDF5IO
 import Linalg
 import RegBN
@@ -58,16 +59,24 @@ struct RegBNRun<T: FeatureScalar & LinalgScalar> {
 
     var configuration: RegBNConfiguration { settings.configuration(f: f, g: g) }
 
-    /// Trains, calling `onStep(step, result)` after every step, then
-    /// runs inference over the evaluation samples in batches of `batchSize`
-    /// (the last may be partial), calling `onInference(rows, result)`.
-    /// Returns the trained driver (running W and statistics).
-    func run(progress: Progress,
-             onStep: (_ step: TrainingStep, _ result: TrainingStepResult<T>) throws -> Void,
-             onInference: (_ rows: Range<Int>, _ result: InferenceResult<T>) throws -> Void) throws -> RegBNDriver<T> {
+    /// Trains, calling `onStep(step, result, f)` after every step, then runs
+    /// inference over the evaluation samples in batches of `batchSize` (the
+    /// last may be partial), calling `onInference(rows, f, g)`. Returns the
+    /// trained driver (running W and statistics).
+    ///
+    /// Over several ranks (`Ranks`), each rank reads and normalises its own
+    /// columns of f (`module.shard`) and the whole g; `f` is then the whole
+    /// output gathered on rank 0 (nil elsewhere), or on every rank with
+    /// `outputsOnEveryRank`. Training outputs are gathered only when
+    /// `gatherTrainingOutputs` (else `f` is nil there). Every rank calls both
+    /// callbacks, in the same order.
+    func run(progress: Progress, gatherTrainingOutputs: Bool = false, outputsOnEveryRank: Bool = false,
+             onStep: (_ step: TrainingStep, _ result: TrainingStepResult<T>, _ f: Matrix<T>?) throws -> Void,
+             onInference: (_ rows: Range<Int>, _ f: Matrix<T>?, _ g: Matrix<T>) throws -> Void) throws -> RegBNDriver<T> {
         var driver = try RegBNDriver<T>(configuration: configuration, epochs: schedule.epochs,
                                         stepsPerEpoch: schedule.stepsPerEpoch, firstEpoch: schedule.firstEpoch,
-                                        lambdaSchedule: try lambdaSchedule())
+                                        lambdaSchedule: try lambdaSchedule(), communicator: Ranks.communicator)
+        let columns = driver.module.shard.columns
         var order: [Int] = []
         var orderEpoch = -1
         var current = TrainingStep(index: 0, epoch: 0, step: 0, epochArgument: 0, firstRow: 0, rows: [])
@@ -82,10 +91,14 @@ struct RegBNRun<T: FeatureScalar & LinalgScalar> {
                 current = TrainingStep(index: epoch * schedule.stepsPerEpoch + step, epoch: epoch, step: step,
                                        epochArgument: schedule.epochArgument(epoch), firstRow: rowsDone, rows: rows)
                 rowsDone += rows.count
-                return (try f.read(indices: rows, as: T.self), try g.read(indices: rows, as: T.self))
+                return try Ranks.agreeing {
+                    (try f.read(indices: rows, columns: columns, as: T.self), try g.read(indices: rows, as: T.self))
+                }
             },
-            onStep: { index, result in
-                try onStep(current, result)
+            onStep: { [module = driver.module] index, result in
+                let whole = gatherTrainingOutputs ? try Self.wholeF(result.f, of: module, everywhere: outputsOnEveryRank)
+                    : (Ranks.count == 1 ? result.f : nil)
+                try onStep(current, result, whole)
                 progress.update("training", done: index + 1, total: schedule.totalSteps)
             })
         progress.finishLine()
@@ -93,14 +106,28 @@ struct RegBNRun<T: FeatureScalar & LinalgScalar> {
         var start = 0
         while start < total {
             let rows = start..<min(total, start + schedule.batchSize)
-            let result = try driver.inference(f: try evalF.read(rows: rows, as: T.self),
-                                              g: try evalG.read(rows: rows, as: T.self))
-            try onInference(rows, result)
+            let (fBatch, gBatch) = try Ranks.agreeing {
+                (try evalF.read(indices: Array(rows), columns: columns, as: T.self), try evalG.read(rows: rows, as: T.self))
+            }
+            let result = try driver.inference(f: fBatch, g: gBatch)
+            try onInference(rows, try Self.wholeF(result.f, of: driver.module, everywhere: outputsOnEveryRank), result.g)
             start = rows.upperBound
             progress.update("inference", done: start, total: total)
         }
         progress.finishLine()
         return driver
+    }
+
+    /// A rank's columns of an f output assembled into the whole batch: on rank
+    /// 0 (nil elsewhere), or on every rank.
+    private static func wholeF(_ block: Matrix<T>, of module: RegBNModule<T>, everywhere: Bool) throws -> Matrix<T>? {
+        let communicator = module.communicator
+        guard communicator.size > 1 else { return block }
+        let gathered = try module.gatheredColumns(block)
+        guard everywhere else { return gathered }
+        var storage = gathered?.storage ?? []
+        try communicator.broadcast(&storage, root: 0)
+        return Matrix(rows: block.rows, columns: module.plan.totalColumns, storage: storage)
     }
 
     /// `--lambda-from`: one λ per training step, read as float64.

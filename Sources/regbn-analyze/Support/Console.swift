@@ -11,6 +11,10 @@ import Synchronization
 /// then unwanted, and the tool ends quietly with exit 1. Any other failure on
 /// stdout is reported on stderr, also with exit 1.
 enum Console {
+    /// Set for the ranks of an MPI job other than rank 0, which run the same
+    /// commands: everything a user reads is written once, by rank 0.
+    nonisolated(unsafe) static var isSilent = false
+
     /// Call once at start-up, before anything is written.
     static func ignoreBrokenPipes() {
         signal(SIGPIPE, SIG_IGN)
@@ -44,6 +48,7 @@ enum Console {
     /// Writes all of `text`, resuming after partial writes and EINTR; returns
     /// errno on failure.
     private static func write(_ text: String, to descriptor: Int32) -> Int32? {
+        if isSilent { return nil }
         let bytes = Array(text.utf8)
         return bytes.withUnsafeBytes { buffer -> Int32? in
             guard let base = buffer.baseAddress else { return nil }
