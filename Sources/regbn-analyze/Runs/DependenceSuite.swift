@@ -32,7 +32,7 @@ struct DependenceSuite {
             subsampleMethod: settings.subsample.method(seed: settings.subsampleSeed),
             permutation: permutation, bootstrap: bootstrap)
         do {
-            let ranks = Self.ranks(for: [x.operand, y.operand, x.channels, y.channels].compactMap { $0 })
+            let ranks = Self.ranks
             return try measures(Self.block(x.operand, ranks), Self.block(y.operand, ranks),
                                 channelsX: x.channels.map { Self.block($0, ranks) },
                                 channelsY: y.channels.map { Self.block($0, ranks) },
@@ -44,14 +44,9 @@ struct DependenceSuite {
 
     /// The ranks a measurement is spread over: every rank of the job, each
     /// with its share of every operand's columns (the Gram matrices are added
-    /// up across ranks, permutations and resamples split by index), unless an
-    /// operand has fewer columns than there are ranks; then every rank
-    /// computes the whole measurement itself (the same numbers everywhere).
-    private static func ranks(for operands: [Operand]) -> any Communicator {
-        let job = Ranks.communicator
-        let splits = operands.allSatisfy { $0.isCategorical || $0.featureCount >= job.size }
-        return job.size > 1 && splits ? job : SingleProcess()
-    }
+    /// up across ranks, permutations and resamples split by index; a rank's
+    /// share may be empty when an operand has fewer columns than there are ranks).
+    private static var ranks: any Communicator { Ranks.communicator }
 
     /// This rank's block of an operand's columns (labels stay whole).
     private static func block(_ operand: Operand, _ ranks: any Communicator) -> Operand {
