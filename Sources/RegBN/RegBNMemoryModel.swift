@@ -18,15 +18,24 @@ public struct RegBNMemoryModel: Sendable {
     public let batchSize: Int
     /// 4 for float32, 8 for float64.
     public let elementBytes: Int
-    /// Elements of W that rank 0 gathers per block when it writes W (`forEachRowBlockOfW`).
-    public let writeBlockElements: Int
+    /// Elements of W that rank 0 gathers per block when it writes W (`forEachRowBlockOfW`);
+    /// nil: `writeBlockElements(ranks:)`.
+    public let writeBlockElements: Int?
 
     public init(configuration: RegBNConfiguration, batchSize: Int, elementBytes: Int,
-                writeBlockElements: Int = 1 << 24) {
+                writeBlockElements: Int? = nil) {
         self.configuration = configuration
         self.batchSize = batchSize
         self.elementBytes = elementBytes
         self.writeBlockElements = writeBlockElements
+    }
+
+    /// Elements of W per block written by rank 0: at most 2²⁴ (what one write should
+    /// carry), and at most a quarter of one rank's share of W, so that rank 0's write
+    /// buffers never outgrow what the rank holds anyway; at least 2¹⁶.
+    public static func writeBlockElements(rows: Int, columns: Int, ranks: Int) -> Int {
+        let share = (CheckedSize.product(rows, columns) ?? .max) / max(1, 4 * ranks)
+        return min(1 << 24, max(1 << 16, share))
     }
 
     /// The most ranks f's columns can be spread over (one column each).
@@ -64,7 +73,8 @@ public struct RegBNMemoryModel: Sendable {
                                                             CheckedSize.product(k, q)]).flatMap { CheckedSize.product($0, e) }))
             items.append(item("gathered f outputs of a batch (rank 0)", [b, p], times: 2, "batch × all f features"))
         }
-        let blockRows = max(1, min(q, writeBlockElements / max(1, p)))
+        let block = writeBlockElements ?? Self.writeBlockElements(rows: q, columns: p, ranks: ranks)
+        let blockRows = max(1, min(q, block / max(1, p)))
         items.append(item("W written in row blocks (rank 0)", [blockRows, p], times: ranks > 1 ? 3 : 1,
                           "rows per block × f features"))
         return items

@@ -31,6 +31,14 @@ import Testing
             #expect(try readAll(source, as: Double.self).map(\.bitPattern) == wholeDouble.map(\.bitPattern), "\(argument)")
             #expect(try readRows(source, 37..<90, as: Double.self) == part, "\(argument)")
             #expect(try readIndices(source, shuffled, as: Float.self) == picked, "\(argument)")
+            // A rank's block of columns (HDF5 by hyperslab, the other formats from whole rows).
+            let width = source.featuresPerSample, columns = (width / 3)..<(width - 1)
+            let expected = shuffled.flatMap { row in
+                wholeDouble[(row * width + columns.lowerBound)..<(row * width + columns.upperBound)]
+            }
+            var block = [Double](repeating: 0, count: shuffled.count * columns.count)
+            try block.withUnsafeMutableBufferPointer { try source.read(indices: shuffled, columns: columns, into: $0) }
+            #expect(block == expected, "\(argument)")
         }
     }
 

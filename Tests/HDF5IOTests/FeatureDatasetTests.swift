@@ -129,3 +129,61 @@ import Testing
         #expect(FeatureDataset.blocks(of: []) == [])
     }
 }
+
+/// A rank's block of columns (`read(indices:columns:)`): the same values as
+/// the whole rows cut to those columns, for every storage and layout, blocks
+/// that start and end inside a channel, and non-finite values named by their
+/// place among all of the row's features.
+@Suite struct FeatureDatasetColumnTests {
+    static func block(_ dataset: FeatureDataset, _ indices: [Int], _ columns: Range<Int>) throws -> [Double] {
+        var values = [Double](repeating: 0, count: indices.count * columns.count)
+        try values.withUnsafeMutableBufferPointer { try dataset.read(indices: indices, columns: columns, into: $0) }
+        return values
+    }
+
+    static let storages: [DatasetStorage] = [
+        .contiguous, .chunked(chunks: [4, 3, 2, 4]), .chunked(chunks: [5, 2, 2, 3], gzipLevel: 4, shuffle: true),
+    ]
+
+    @Test(arguments: storages.indices, [FeatureLayout.nchw, .nhwc])
+    func columnBlocksAreTheWholeRowsCut(_ which: Int, layout: FeatureLayout) throws {
+        // [N, C, H, W] = [17, 3, 2, 4]: 24 features per sample, 8 per channel.
+        let path = try writeTestFile(shape: [17, 3, 2, 4], storage: Self.storages[which]) {
+            Float($0) * 0.25 - 9
+        }
+        let dataset = try HDF5File.open(path).featureDataset("/x", layout: layout)
+        let width = dataset.featuresPerSample
+        #expect(width == 24)
+        let whole = try FeatureDatasetTests.rows(dataset, 0..<17, as: Double.self)
+        for indices in [[4, 1, 16, 1], [0, 1, 2, 3], [9]] {
+            for columns in [0..<8, 8..<24, 3..<13, 23..<24, 0..<24, 5..<5] {
+                let expected = indices.flatMap { row in whole[(row * width + columns.lowerBound)..<(row * width + columns.upperBound)] }
+                #expect(try Self.block(dataset, indices, columns) == expected, "\(indices) \(columns)")
+            }
+        }
+    }
+
+    @Test func twoDimensionalFeaturesSplitByColumn() throws {
+        let path = try writeTestFile(shape: [11, 7], storage: .chunked(chunks: [4, 3])) { Float($0) }
+        let dataset = try HDF5File.open(path).featureDataset("/x")
+        #expect(try Self.block(dataset, [10, 2], 2..<5) == [72, 73, 74, 16, 17, 18])
+    }
+
+    @Test func nonFiniteValuesAreNamedAmongAllFeatures() throws {
+        let path = try writeTestFile(shape: [6, 2, 5]) { $0 == 3 * 10 + 7 ? .nan : Float($0) }
+        let dataset = try HDF5File.open(path).featureDataset("/x")
+        let error = try #require(throws: HDF5Error.self) { _ = try Self.block(dataset, [1, 3], 5..<10) }
+        #expect(error.kind == .nonFinite)
+        #expect(error.message == "sample 3 holds NaN (flattened feature 7 of 10)")
+        #expect(try Self.block(dataset, [3], 0..<5) == [30, 31, 32, 33, 34])
+    }
+
+    @Test func blocksOutsideTheRowAreRefused() throws {
+        let path = try writeTestFile(shape: [6, 4]) { Float($0) }
+        let dataset = try HDF5File.open(path).featureDataset("/x")
+        var buffer = [Double](repeating: 0, count: 6)
+        #expect(throws: HDF5Error.self) {
+            try buffer.withUnsafeMutableBufferPointer { try dataset.read(indices: [0, 1], columns: 2..<5, into: $0) }
+        }
+    }
+}

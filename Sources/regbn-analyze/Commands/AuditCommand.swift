@@ -19,7 +19,9 @@ struct AuditCommand {
         if options.dryRun {
             let f = try FeatureInput(role: "f", argument: options.f, layout: options.regbn.layout)
             let g = try FeatureInput(role: "g", argument: options.g, layout: options.regbn.layout)
-            let note = MemoryPlan.regbnRanksNote(f: f, g: g, settings: options.regbn, available: plan.available)
+            let regbn = MemoryPlan.regbnItems(f: f, g: g, settings: options.regbn, available: plan.available)
+            let note = MemoryPlan.regbnRanksNote(f: f, g: g, settings: options.regbn, available: plan.available,
+                                                 besides: MemoryPlan.statisticsBytes(Array(plan.items.dropFirst(regbn.count))))
             return (nil, plan.dryRunReport(notes: [note]))
         }
         try plan.requireFits()

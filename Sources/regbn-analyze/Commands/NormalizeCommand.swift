@@ -80,7 +80,8 @@ struct NormalizeCommand {
         let module = driver.module
         let wShape = [module.projection.rows, module.plan.totalColumns]
         try format.createRows("/W", shape: wShape)
-        try module.forEachRowBlockOfW { rows, block in
+        let block = RegBNMemoryModel.writeBlockElements(rows: wShape[0], columns: wShape[1], ranks: Ranks.count)
+        try module.forEachRowBlockOfW(maximumElements: block) { rows, block in
             try format.writeSamples("/W", startingAt: rows.lowerBound, values: block.storage, layout: .nchw)
         }
         try steps.write(to: writer)

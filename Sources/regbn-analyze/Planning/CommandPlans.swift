@@ -33,8 +33,11 @@ extension MemoryPlan {
         let gSpectra = Item("spectra of the raw g batches", extents: [f.sampleCount / b, min(b, g.featureCount)],
                             of: .float64)
         let available = try AvailableMemory.current()
-        return MemoryPlan(command: "audit", items: regbnItems(f: f, g: g, settings: options.regbn, available: available)
-                            + dependence + [gSpectra], available: available)
+        let statistics = dependence + [gSpectra]
+        return MemoryPlan(command: "audit",
+                          items: regbnItems(f: f, g: g, settings: options.regbn, available: available,
+                                            besides: statisticsBytes(statistics)) + statistics,
+                          available: available)
     }
 
     /// `dependence`: the statistics of x against y, read `readBatch` rows at a time.
@@ -93,8 +96,10 @@ extension MemoryPlan {
     /// W_hat tiles, the batch buffers, the SVD of the g batch, what rank 0
     /// gathers; with one rank, all of W), plus the sample order and the step log.
     /// The remedies of W's items name the rank count at which a run would fit.
+    /// `besides`: the bytes every rank holds for other work (the statistics of
+    /// `audit`), which the rank count must leave room for.
     static func regbnItems(f: FeatureInput, g: FeatureInput, settings: RegBNSettings, available: AvailableMemory,
-                           ranks: Int = Ranks.count) -> [Item] {
+                           besides: Int = 0, ranks: Int = Ranks.count) -> [Item] {
         let configuration = settings.configuration(f: f, g: g)
         let elementBytes = settings.precision == .float32 ? 4 : 8
         let model = RegBNMemoryModel(configuration: configuration, batchSize: settings.batchSize,
@@ -105,11 +110,13 @@ extension MemoryPlan {
             wRemedies.append("--precision float32 halves W and the batch buffers (\(describe(half.bytesPerRank(ranks: ranks))) "
                              + "instead of \(describe(model.bytesPerRank(ranks: ranks)))\(ranks > 1 ? " per rank" : ""))")
         }
-        let cluster = clusterRemedy(model.ranksNeeded(toFitIn: available.bytes), model: model, ranks: ranks)
+        let cluster = clusterRemedy(model.ranksNeeded(toFitIn: available.bytes - besides), model: model, ranks: ranks)
         if !cluster.isEmpty { wRemedies.append(cluster) }
         var items = model.items(ranks: ranks).map { item in
-            Item(item.name, size: item.size, bytes: item.bytes,
-                 remedies: item.name.contains("W") ? wRemedies : ["a smaller --batch-size"])
+            // W's size follows from the inputs as given: name them.
+            let size = item.name.hasPrefix("running W") ? "\(item.size), \(described(g)) × \(described(f))" : item.size
+            return Item(item.name, size: size, bytes: item.bytes,
+                        remedies: item.name.contains("W") ? wRemedies : ["a smaller --batch-size"])
         }
         // A schedule the command will refuse (fewer samples than a batch) has no steps to log.
         let steps = (try? TrainingSchedule(sampleCount: f.sampleCount, batchSize: settings.batchSize,
@@ -126,16 +133,23 @@ extension MemoryPlan {
     /// `--dry-run`'s line on RegBN over MPI: the rank count at which RegBN's
     /// share fits `available` on every rank, and what each rank then holds.
     static func regbnRanksNote(f: FeatureInput, g: FeatureInput, settings: RegBNSettings,
-                               available: AvailableMemory) -> String {
+                               available: AvailableMemory, besides: Int = 0) -> String {
         let model = RegBNMemoryModel(configuration: settings.configuration(f: f, g: g), batchSize: settings.batchSize,
                                      elementBytes: settings.precision == .float32 ? 4 : 8)
-        guard let needed = model.ranksNeeded(toFitIn: available.bytes) else {
-            return "RegBN fits no rank count: the g batch and its SVD, which every rank holds, exceed "
-                + "\(describe(available.bytes)) on their own."
+        let room = available.bytes - besides
+        let held = besides > 0 ? " besides the \(describe(besides)) every rank holds for the statistics" : ""
+        guard let needed = model.ranksNeeded(toFitIn: room) else {
+            return "RegBN fits no rank count\(held): the g batch and its SVD, which every rank holds, do not fit "
+                + "\(describe(max(0, room)))."
         }
         let perRank = { (ranks: Int) in describe(model.bytesPerRank(ranks: ranks)) }
         return "RegBN's share: \(perRank(1)) in one process, \(perRank(2)) per rank with 2, \(perRank(4)) with 4; "
-            + "the fewest ranks within \(describe(available.bytes)) each: \(needed)."
+            + "the fewest ranks at which it fits \(describe(available.bytes))\(held): \(needed)."
+    }
+
+    /// What the statistics' items hold on every rank (saturating).
+    static func statisticsBytes(_ items: [Item]) -> Int {
+        items.reduce(0) { total, item in sum(total, item.bytes ?? .max) }
     }
 
     /// How many MPI ranks would hold RegBN, each within this machine's memory.
