@@ -43,6 +43,6 @@ public enum CheckedSize {
             value /= 1000
             unit += 1
         }
-        return unit == 0 ? "\(bytes) bytes" : String(format: "%.1f %@", value, units[unit])
+        return unit == 0 ? (bytes == 1 ? "1 byte" : "\(bytes) bytes") : String(format: "%.1f %@", value, units[unit])
     }
 }

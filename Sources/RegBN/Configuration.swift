@@ -107,6 +107,12 @@ public struct RegBNConfiguration: Sendable, Codable, Equatable {
         guard (fSpatialShape + gSpatialShape).allSatisfy({ $0 > 0 }) else {
             throw fail("spatial sizes must be positive (f \(fSpatialShape), g \(gSpatialShape))")
         }
+        // The official module picks nn.BatchNorm{k}d for k spatial axes; torch has none beyond 3 (volumes).
+        for (name, spatial) in [("f", fSpatialShape), ("g", gSpatialShape)] where spatial.count > 3 {
+            throw fail("\(name) has \(spatial.count) spatial axes \(spatial); RegBN takes at most 3 (vectors, signals, "
+                       + "images, volumes: the official module has no BatchNorm\(spatial.count)d). Merge the extra axes "
+                       + "into one before dumping.")
+        }
         guard beta1 < 1, beta2 < 1 else { throw fail("beta1 and beta2 must be < 1 (got \(beta1), \(beta2))") }
         guard sigmaThr >= 0, sigmaMin >= 0 else { throw fail("sigma-thr and sigma-min must be ≥ 0") }
         guard batchNormEps > 0, layerNormEps > 0 else { throw fail("normalisation eps must be > 0") }

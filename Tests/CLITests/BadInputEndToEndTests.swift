@@ -104,6 +104,12 @@ import TestSupport
         #expect(try entries(report) == ["notes.txt"])
         #expect(try entries(directory) == ["report"])
 
+        // Not a report of this tool (no run.json): even --force keeps the user's notes.
+        let kept = try ToolRunner.run(arguments + ["--force", "--quiet"])
+        #expect(kept.status == 2 && kept.stderr.contains("not a report of this tool"), "\(kept.stderr)")
+        #expect(try entries(report) == ["notes.txt"])
+        try FileManager.default.removeItem(at: report.appendingPathComponent("notes.txt"))
+        try Data("{}".utf8).write(to: report.appendingPathComponent("run.json"))
         let forced = try ToolRunner.run(arguments + ["--force", "--quiet"])
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(try entries(report) == ["batches.csv", "channels.csv", "crosscorr.csv", "run.json", "spectrum.csv",

@@ -62,6 +62,33 @@ import TestSupport
         #expect(try String(contentsOf: existingFile, encoding: .utf8) == "mine")
     }
 
+    /// `--force` replaces this tool's outputs only: a directory that is not a
+    /// report (no run.json) or a file that is not HDF5 keeps every byte.
+    @Test func forceNeverReplacesOtherData() throws {
+        let directory = try TestPaths.temporaryDirectory("out-path")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let papers = directory.appendingPathComponent("papers")
+        try FileManager.default.createDirectory(at: papers, withIntermediateDirectories: false)
+        try Data("draft".utf8).write(to: papers.appendingPathComponent("data.txt"))
+        let notes = directory.appendingPathComponent("notes.h5")
+        try Data("not hdf5".utf8).write(to: notes)
+        let report = try ToolRunner.run(OutputScenario.dependence.arguments(out: papers.path) + ["--force"])
+        #expect(report.status == 2 && report.stderr.contains("this directory is not a report of this tool"),
+                "\(report.stderr)")
+        let file = try ToolRunner.run(OutputScenario.normalize.arguments(out: notes.path) + ["--force"])
+        #expect(file.status == 2 && file.stderr.contains("this file is not an HDF5 file"), "\(file.stderr)")
+        #expect(try String(contentsOf: papers.appendingPathComponent("data.txt"), encoding: .utf8) == "draft")
+        #expect(try String(contentsOf: notes, encoding: .utf8) == "not hdf5")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["notes.h5", "papers"])
+        // A report and an HDF5 output of an earlier run are replaced.
+        for arguments in [OutputScenario.dependence.arguments(out: papers.path + "-report"),
+                          OutputScenario.normalize.arguments(out: notes.path + "-out.h5")] {
+            #expect(try ToolRunner.run(arguments).status == 0)
+            let again = try ToolRunner.run(arguments + ["--force"])
+            #expect(again.status == 0, "\(again.stderr)")
+        }
+    }
+
     /// 250 bytes in ASCII for the file, in two-byte characters for the report:
     /// the staging names (hidden prefix, PID, token) must still fit in 255.
     @Test func twoHundredFiftyByteNamesWork() throws {

@@ -15,6 +15,8 @@ import TestSupport
     private func makeOldReport(_ target: URL) throws {
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: false)
         try Data("old".utf8).write(to: target.appendingPathComponent("old.csv"))
+        // run.json makes it a report of this tool, which `--force` may replace.
+        try Data("{}".utf8).write(to: target.appendingPathComponent("run.json"))
     }
 
     @Test func writesThenRenamesIntoPlace() throws {
@@ -48,7 +50,7 @@ import TestSupport
             try ReportDirectory(path: target.path, force: false).write { _ in ran = true }
         }
         #expect(!ran, "work started although the target could not be written")
-        #expect(try contents(target) == ["old.csv"])
+        #expect(try contents(target) == ["old.csv", "run.json"])
         #expect(try contents(parent) == ["out"])
     }
 
@@ -58,7 +60,7 @@ import TestSupport
         let target = parent.appendingPathComponent("out")
         try makeOldReport(target)
         try ReportDirectory(path: target.path, force: true).write { staging in
-            #expect(try contents(target) == ["old.csv"], "old report removed before the new one was ready")
+            #expect(try contents(target) == ["old.csv", "run.json"], "old report removed before the new one was ready")
             try ReportFiles(directory: staging).write(text: "new\n", as: "new.csv")
         }
         #expect(try contents(target) == ["new.csv"])
@@ -87,7 +89,7 @@ import TestSupport
             try ReportDirectory(path: target.path, force: true).write { _ in throw Boom() }
         }
         #expect(try contents(parent) == ["out"])
-        #expect(try contents(target) == ["old.csv"])
+        #expect(try contents(target) == ["old.csv", "run.json"])
     }
 
     @Test func aPreparedReportThatIsDroppedLeavesNothing() throws {
@@ -113,7 +115,7 @@ import TestSupport
         }
         #expect(error.kind == .appearedMeanwhile && error.exitStatus == .usage)
         #expect(error.message.contains("appeared meanwhile"))
-        #expect(try contents(target) == ["old.csv"])
+        #expect(try contents(target) == ["old.csv", "run.json"])
         #expect(try contents(parent) == ["out"])
     }
 
@@ -134,10 +136,12 @@ import TestSupport
         let parent = try TestPaths.temporaryDirectory("report")
         defer { try? FileManager.default.removeItem(at: parent) }
         let target = parent.appendingPathComponent("out.h5")
-        try Data("old".utf8).write(to: target)
+        // An HDF5 file (its signature) is an output `--force` may replace.
+        let old = Data([0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A] + Array("old".utf8))
+        try old.write(to: target)
         let output = try StagedOutput(path: target.path, kind: .file, force: true)
         try Data("new".utf8).write(to: URL(fileURLWithPath: try output.prepare()))
-        #expect(try String(contentsOf: target, encoding: .utf8) == "old")
+        #expect(try Data(contentsOf: target) == old)
         try output.commit()
         #expect(try String(contentsOf: target, encoding: .utf8) == "new")
         #expect(try contents(parent) == ["out.h5"])
@@ -238,6 +242,7 @@ import TestSupport
             let target = parent.appendingPathComponent("report")
             try FileManager.default.createDirectory(at: target, withIntermediateDirectories: false)
             try Data("old".utf8).write(to: target.appendingPathComponent("old.csv"))
+            try Data("{}".utf8).write(to: target.appendingPathComponent("run.json"))
             try ReportDirectory(path: target.path, force: true).write { staging in
                 try ReportFiles(directory: staging).write(text: "new\n", as: "new.csv")
             }

@@ -55,3 +55,15 @@ import Testing
 }
 
 import Foundation
+
+/// The official module builds `nn.BatchNorm{k}d` for k spatial axes, and torch has
+/// none beyond k = 3: four spatial axes are refused up front, naming the modality.
+@Test func moreThanThreeSpatialAxesAreRefused() throws {
+    let volumes = RegBNConfiguration(fChannels: 2, fSpatialShape: [2, 2, 2], gChannels: 3, gSpatialShape: [])
+    try volumes.validate()
+    let error = try #require(throws: RegBNError.self) {
+        try RegBNConfiguration(fChannels: 2, fSpatialShape: [2, 2, 2], gChannels: 3, gSpatialShape: [2, 2, 2, 2])
+            .validate()
+    }
+    #expect(String(describing: error).contains("g has 4 spatial axes [2, 2, 2, 2]"))
+}

@@ -121,7 +121,9 @@ struct AuditCommand {
             try [("f", f, pass.f), ("g", g, pass.g)].map { name, input, rows in
                 ChannelsTable.Row(
                     name: name, dataset: input.argument.description,
-                    result: try ChannelValidation(batchSize: settings.batchSize, precision: settings.precision)(
+                    result: try ChannelValidation(
+                        batchSize: settings.batchSize, precision: settings.precision,
+                        threshold: SingularValueThreshold(relative: settings.sigmaThr, replacement: settings.sigmaMin))(
                         rows.matrix, channels: input.channels, spatialShape: input.spatialShape))
             }
         }

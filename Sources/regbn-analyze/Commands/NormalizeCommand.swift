@@ -38,7 +38,7 @@ struct NormalizeCommand {
                                               batchSize: options.regbn.batchSize)
         let summary = try write(run, to: writer, format: format)
         try output.commit()
-        if !options.quiet { try Console.out(summary) }
+        try Console.out(summary)
     }
 
     /// `--out-dtype`, or the working precision.

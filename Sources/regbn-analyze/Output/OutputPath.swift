@@ -101,6 +101,7 @@ struct OutputPath: Sendable {
             return
         case (.regularFile, .file), (.directory, .directory):
             guard force else { throw existsError() }
+            try requireReplaceable()
         case (.directory, .file):
             throw OutputError(.wrongKind, path: given, "this is a directory, but the output is an HDF5 file; "
                               + "refusing to replace a directory even with --force. Choose a file name.")
@@ -110,6 +111,32 @@ struct OutputPath: Sendable {
         default:
             throw OutputError(.wrongKind, path: given, "this exists and is neither a regular file nor a directory; "
                               + "refusing to replace it even with --force. Choose another --out.")
+        }
+    }
+
+    /// `--force` replaces an output of this tool, never other data that
+    /// happens to sit under the name: a report directory holds `run.json`
+    /// (or nothing), a normalize output is an HDF5 file (or empty).
+    private func requireReplaceable() throws(OutputError) {
+        switch kind {
+        case .directory:
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            guard entries.isEmpty || entries.contains("run.json") else {
+                throw OutputError(.wrongKind, path: given, "this directory is not a report of this tool (it has no "
+                                  + "run.json but holds \(entries.count) entries); refusing to replace it even with "
+                                  + "--force, so that nothing in it is lost. Choose another --out, or remove it yourself.")
+            }
+        case .file:
+            let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+            let head = FileHandle(forReadingAtPath: path).map { handle in
+                defer { try? handle.close() }
+                return [UInt8]((try? handle.read(upToCount: signature.count)) ?? Data())
+            }
+            guard let head, head.isEmpty || head == signature else {
+                throw OutputError(.wrongKind, path: given, "this file is not an HDF5 file; refusing to replace it "
+                                  + "even with --force, so that it is not lost. Choose another --out, or remove it "
+                                  + "yourself.")
+            }
         }
     }
 

@@ -56,8 +56,9 @@ enum OptionGroups {
     static let quiet: Option<Bool> = .flag("quiet", help: "Do not print progress on stderr.")
     static let force: Option<Bool> = .flag(
         "force",
-        help: "Replace an existing output of the same kind (a file with a file, a report with a report). The old "
-            + "output stays in place until the new one is complete, then is swapped out in one step.")
+        help: "Replace an existing output of this tool of the same kind (an HDF5 file, a report directory holding "
+            + "run.json); anything else under the name is never replaced. The old output stays in place until the new "
+            + "one is complete, then is swapped out in one step.")
     static let dryRun: Option<Bool> = .flag(
         "dry-run",
         help: "Print the memory the run would need (per rank under MPI) and, for RegBN, the number of MPI ranks at "

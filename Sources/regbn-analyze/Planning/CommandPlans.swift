@@ -176,7 +176,7 @@ extension MemoryPlan {
             Item("subsample rows", extents: [used, features], of: .float64, multiple: 2,
                  note: "n = min(N, --max-samples) rows and their centred copies", remedies: [maxSamples]),
             Item("n × n kernel buffers", extents: [used, used], of: .float64, multiple: 2,
-                 note: "n = min(N, --max-samples)", remedies: [maxSamples + ": the kernels grow with its square"]),
+                 note: "n = min(N, --max-samples)", remedies: [maxSamples]),
             Item("per-sample channel means", extents: [used, channels], of: .float64,
                  note: "n = min(N, --max-samples) samples × the channels of \(inputs), for the cross-correlation",
                  remedies: [maxSamples]),

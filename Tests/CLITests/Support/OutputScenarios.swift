@@ -97,8 +97,10 @@ enum OldOutput {
             try writer.write("/\(marker)", shape: [3], values: [1.0, 2.0, 3.0])
             try writer.finish()
         } else {
+            // A report of this tool holds run.json (`--force` replaces nothing else).
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
             try Data("kept\n".utf8).write(to: URL(fileURLWithPath: path).appendingPathComponent(marker))
+            try Data("{}\n".utf8).write(to: URL(fileURLWithPath: path).appendingPathComponent("run.json"))
         }
     }
 
@@ -110,9 +112,9 @@ enum OldOutput {
             guard opened.exists("/\(marker)") else { return false }
             return try opened.readArray("/\(marker)", as: Double.self).storage == [1.0, 2.0, 3.0]
         }
-        let names = try FileManager.default.contentsOfDirectory(atPath: path)
+        let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
         guard names.contains(marker) else { return false }
-        guard names == [marker] else {
+        guard names == [marker, "run.json"] else {
             throw OutputScenario.Incomplete(description: "\(path) mixes the old report with \(names)")
         }
         return true
