@@ -19,10 +19,11 @@ struct NormalizeCommand {
 
     private func run<T: FeatureScalar & LinalgScalar>(as: T.Type) throws {
         let layout = options.regbn.layout
-        let f = try FeatureInput(role: "f", argument: options.f, layout: layout)
-        let g = try FeatureInput(role: "g", argument: options.g, layout: layout)
-        let evalF = try options.evalF.map { try FeatureInput(role: "eval-f", argument: $0, layout: layout) }
-        let evalG = try options.evalG.map { try FeatureInput(role: "eval-g", argument: $0, layout: layout) }
+        let nan = options.allowNaN
+        let f = try FeatureInput(role: "f", argument: options.f, layout: layout, allowingNaN: nan)
+        let g = try FeatureInput(role: "g", argument: options.g, layout: layout, allowingNaN: nan)
+        let evalF = try options.evalF.map { try FeatureInput(role: "eval-f", argument: $0, layout: layout, allowingNaN: nan) }
+        let evalG = try options.evalG.map { try FeatureInput(role: "eval-g", argument: $0, layout: layout, allowingNaN: nan) }
         let run = try RegBNRun<T>(settings: options.regbn, f: f, g: g, evalF: evalF, evalG: evalG)
         let available = try AvailableMemory.current()
         let plan = MemoryPlan.normalize(f: f, g: g, settings: options.regbn, available: available)
@@ -51,6 +52,7 @@ struct NormalizeCommand {
         let progress = Progress(quiet: options.quiet)
 
         var steps = StepLog()
+        var inferencePassedThrough = 0
         // Written batch by batch (memory stays bounded by one batch, whatever N),
         // in the inputs' own shapes and layout.
         try format.createSamples("/f", shape: run.evalF.fileShape)
@@ -72,6 +74,9 @@ struct NormalizeCommand {
                 try format.writeSamples("/train/g", startingAt: step.firstRow, values: result.g.storage, layout: layout)
             },
             onInference: { rows, f, g in
+                if g.storage.contains(where: \.isNaN) || (f?.storage.contains(where: \.isNaN) ?? false) {
+                    inferencePassedThrough += 1
+                }
                 guard let f else { return }
                 try format.writeSamples("/f", startingAt: rows.lowerBound, values: f.storage, layout: layout)
                 try format.writeSamples("/g", startingAt: rows.lowerBound, values: g.storage, layout: layout)
@@ -97,6 +102,10 @@ struct NormalizeCommand {
         try writer.finish()
         return "Wrote \(options.out): /f \(run.evalF.fileShape), /g \(run.evalG.fileShape), /W \(wShape), "
             + "\(steps.count) training steps (\(steps.fallbacks) λ = 0 fallbacks).\n"
+            + (steps.passedThrough + inferencePassedThrough == 0 ? "" : "Warning: \(steps.passedThrough) training "
+               + "batches and \(inferencePassedThrough) inference batches held NaN and were returned unchanged "
+               + "(--allow-nan, as the official module does): their rows in the output are the inputs, and those "
+               + "training steps left W and the statistics untouched (λ NaN in /steps/lambda).\n")
     }
 
     private var orderSource: String {
@@ -124,6 +133,7 @@ struct NormalizeCommand {
         object["outputs_layout"] = .string(options.regbn.layout.rawValue)
         object["out_dtype"] = .string(outputElement.rawValue)
         object["compression"] = .string(options.compression.description)
+        object["allow_nan"] = .bool(options.allowNaN)
         return try JSONText.encode(.object(object))
     }
 }

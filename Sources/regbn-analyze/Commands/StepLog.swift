@@ -14,6 +14,8 @@ struct StepLog {
 
     var count: Int { epoch.count }
     var fallbacks: Int { fallback.filter { $0 != 0 }.count }
+    /// Batches that held NaN and were returned unchanged (`--allow-nan`).
+    private(set) var passedThrough = 0
 
     /// λ is NaN for a batch that held NaN and was passed through unchanged.
     mutating func append<T>(_ step: TrainingStep, _ result: TrainingStepResult<T>) {
@@ -23,6 +25,7 @@ struct StepLog {
         lambda.append(result.lambda.map { Double($0) } ?? .nan)
         fallback.append(result.fallback ? 1 : 0)
         iterations.append(Int64(result.lbfgsIterations))
+        if result.returnedInputs { passedThrough += 1 }
     }
 
     func write(to writer: HDF5Writer) throws {

@@ -13,8 +13,11 @@ final class FeatureInput {
     let argument: DatasetArgument
     let source: any FeatureSource
 
-    convenience init(role: String, argument: DatasetArgument, layout: FeatureLayout) throws {
-        self.init(role: role, argument: argument, source: try FeatureSources.open(argument.location, layout: layout))
+    /// `allowingNaN`: NaN values are read as they are (`normalize --allow-nan`);
+    /// otherwise a batch holding NaN or ±infinity stops the read with its location.
+    convenience init(role: String, argument: DatasetArgument, layout: FeatureLayout, allowingNaN: Bool = false) throws {
+        self.init(role: role, argument: argument,
+                  source: try FeatureSources.open(argument.location, layout: layout, rejectNonFinite: !allowingNaN))
     }
 
     /// An input read through `source` (a format's reader, or a view of one such as `OneHotSource`).

@@ -102,6 +102,8 @@ struct NormalizeOptions: Sendable, Equatable {
     var outDType: WorkingPrecision? = nil
     var compression = OutputCompression.gzip(level: OutputCompression.defaultLevel)
     var dryRun = false
+    /// Let batches holding NaN through RegBN unchanged, as the official module does.
+    var allowNaN = false
 }
 
 struct AuditOptions: Sendable, Equatable {

@@ -37,6 +37,12 @@ extension NormalizeOptions {
         "save-training-outputs",
         help: "Also write the training-mode outputs of every step, concatenated in step order, as /train/f and /train/g.")
 
+    static let allowNaN: Option<Bool> = .flag(
+        "allow-nan",
+        help: "Let batches that hold NaN through RegBN as the official module does: returned unchanged, with W and "
+            + "the statistics untouched (λ NaN in /steps/lambda), and counted in a warning. Without it a NaN stops "
+            + "the run with its location. ±infinity always stops it (it latches the official module).")
+
     static let spec = CommandSpec(
         .normalize, abstract: "Run RegBN over a pair of feature datasets and write the normalised features.",
         discussion: """
@@ -50,14 +56,16 @@ extension NormalizeOptions {
             stop the run with their sample index.
             """,
         options: [f, g, evalF, evalG] + RegBNOptions.all
-            + [saveTrainingOutputs, out, outDType, compression, OptionGroups.force, OptionGroups.quiet, OptionGroups.dryRun]
+            + [saveTrainingOutputs, allowNaN, out, outDType, compression, OptionGroups.force, OptionGroups.quiet,
+               OptionGroups.dryRun]
     ) { values throws(UsageError) in
         .normalize(NormalizeOptions(
             f: try values(f), g: try values(g), evalF: try values(evalF), evalG: try values(evalG),
             regbn: try RegBNSettings(reading: &values), out: try values(out),
             force: try values(OptionGroups.force), quiet: try values(OptionGroups.quiet),
             saveTrainingOutputs: try values(saveTrainingOutputs), outDType: try values(outDType),
-            compression: try values(compression), dryRun: try values(OptionGroups.dryRun)))
+            compression: try values(compression), dryRun: try values(OptionGroups.dryRun),
+            allowNaN: try values(allowNaN)))
     }
 }
 
