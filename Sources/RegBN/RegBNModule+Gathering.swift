@@ -1,14 +1,23 @@
 import Cluster
+import Linalg
 
 // What the writer of a sharded run needs on one rank: the f outputs of a batch,
 // the running W and f's BatchNorm statistics, each assembled from every rank's
 // columns. Every rank calls these collectives together; the results are on the
 // root (or, for the small statistics, everywhere).
 
-extension RegBNModule {
+/// Where every rank's columns of f go in the whole batch: what gathering an f
+/// output needs, without the module's state (a caller that gathers while the
+/// module trains must not hold a second reference to W, which would make the
+/// next update copy it).
+public struct ColumnGatherer: Sendable {
+    public let plan: RegBNShardPlan
+    public let communicator: any Communicator
+
     /// A batch-sized block of this rank's columns of f (an output `f`, or any b × width
     /// matrix) assembled into b × P on `root`, in column order; nil on the other ranks.
-    public func gatheredColumns(_ block: Matrix<T>, root: Int = 0) throws -> Matrix<T>? {
+    public func gatheredColumns<T: LinalgScalar>(_ block: Matrix<T>, root: Int = 0) throws -> Matrix<T>? {
+        let shard = plan.shard(rank: communicator.rank)
         guard block.columns == shard.width else {
             throw RegBNError.shapeMismatch("a block of \(block.columns) columns cannot be gathered as rank "
                                            + "\(communicator.rank)'s columns \(shard.columns)")
@@ -30,6 +39,17 @@ extension RegBNModule {
             }
             return whole
         }
+    }
+}
+
+extension RegBNModule {
+    /// How this run's f outputs are gathered (see `ColumnGatherer`).
+    public var columnGatherer: ColumnGatherer { ColumnGatherer(plan: plan, communicator: communicator) }
+
+    /// A batch-sized block of this rank's columns of f assembled into b × P on `root`;
+    /// nil on the other ranks.
+    public func gatheredColumns(_ block: Matrix<T>, root: Int = 0) throws -> Matrix<T>? {
+        try columnGatherer.gatheredColumns(block, root: root)
     }
 
     /// The running W (Q × P) handed to `body` on `root` as consecutive blocks of whole

@@ -95,8 +95,9 @@ struct RegBNRun<T: FeatureScalar & LinalgScalar> {
                     (try f.read(indices: rows, columns: columns, as: T.self), try g.read(indices: rows, as: T.self))
                 }
             },
-            onStep: { [module = driver.module] index, result in
-                let whole = gatherTrainingOutputs ? try Self.wholeF(result.f, of: module, everywhere: outputsOnEveryRank)
+            // The gatherer, not the module: a second reference to W would make every update copy it.
+            onStep: { [gatherer = driver.module.columnGatherer] index, result in
+                let whole = gatherTrainingOutputs ? try Self.wholeF(result.f, with: gatherer, everywhere: outputsOnEveryRank)
                     : (Ranks.count == 1 ? result.f : nil)
                 try onStep(current, result, whole)
                 progress.update("training", done: index + 1, total: schedule.totalSteps)
@@ -110,7 +111,8 @@ struct RegBNRun<T: FeatureScalar & LinalgScalar> {
                 (try evalF.read(indices: Array(rows), columns: columns, as: T.self), try evalG.read(rows: rows, as: T.self))
             }
             let result = try driver.inference(f: fBatch, g: gBatch)
-            try onInference(rows, try Self.wholeF(result.f, of: driver.module, everywhere: outputsOnEveryRank), result.g)
+            try onInference(rows, try Self.wholeF(result.f, with: driver.module.columnGatherer,
+                                                  everywhere: outputsOnEveryRank), result.g)
             start = rows.upperBound
             progress.update("inference", done: start, total: total)
         }
@@ -120,14 +122,14 @@ struct RegBNRun<T: FeatureScalar & LinalgScalar> {
 
     /// A rank's columns of an f output assembled into the whole batch: on rank
     /// 0 (nil elsewhere), or on every rank.
-    private static func wholeF(_ block: Matrix<T>, of module: RegBNModule<T>, everywhere: Bool) throws -> Matrix<T>? {
-        let communicator = module.communicator
+    private static func wholeF(_ block: Matrix<T>, with gatherer: ColumnGatherer, everywhere: Bool) throws -> Matrix<T>? {
+        let communicator = gatherer.communicator
         guard communicator.size > 1 else { return block }
-        let gathered = try module.gatheredColumns(block)
+        let gathered = try gatherer.gatheredColumns(block)
         guard everywhere else { return gathered }
         var storage = gathered?.storage ?? []
         try communicator.broadcast(&storage, root: 0)
-        return Matrix(rows: block.rows, columns: module.plan.totalColumns, storage: storage)
+        return Matrix(rows: block.rows, columns: gatherer.plan.totalColumns, storage: storage)
     }
 
     /// `--lambda-from`: one λ per training step, read as float64.
