@@ -64,6 +64,29 @@ import TestSupport
         #expect(try leftovers(directory, besides: ["layers.h5"]).isEmpty)
     }
 
+    /// `--dry-run` prints the plan and, for RegBN, the memory per rank and the
+    /// rank count that fits; it reads no data and writes nothing, fit or not.
+    @Test func dryRunPrintsThePlanAndTheRankCount() throws {
+        let directory = try TestPaths.temporaryDirectory("plan-dry-run")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let layers = try imageLayers(in: directory)
+        let regbn = ["--f", "\(layers):/f", "--g", "\(layers):/g", "--batch-size", "2", "--epochs", "1", "--dry-run"]
+        let normalize = try ToolRunner.run(["normalize"] + regbn + ["--out", directory.appendingPathComponent("o.h5").path],
+                                           environment: Self.limit)
+        #expect(normalize.status == 0, "\(normalize.stderr)")
+        for needle in ["normalize would hold at its peak:", "20.1 GB  running W (this rank's columns)",
+                       "It does not fit: the run would be refused.", "run on 2 or more MPI ranks",
+                       "RegBN's share: 20.4 GB in one process, 10.5 GB per rank with 2", "fits 16.0 GB: 2."] {
+            #expect(normalize.stdout.contains(needle), "missing '\(needle)':\n\(normalize.stdout)")
+        }
+        let audit = try ToolRunner.run(["audit"] + regbn + ["--precision", "float32",
+                                                            "--out", directory.appendingPathComponent("r").path],
+                                       environment: Self.limit)
+        #expect(audit.status == 0 && audit.stdout.contains("It fits: the run would go ahead."), "\(audit.stdout)")
+        #expect(audit.stdout.contains("for the statistics: 1."), "\(audit.stdout)")
+        #expect(try leftovers(directory, besides: ["layers.h5"]).isEmpty)
+    }
+
     /// The case: `dependence --max-samples 50` on a dataset declared
     /// with a billion rows used to reserve N × C channel means and abort. Now
     /// everything it holds is sized by the subsample, and only the subsample's

@@ -16,14 +16,7 @@ struct AuditCommand {
     func run() throws -> (outcome: AuditResult?, text: String) {
         // Refuse what cannot fit before anything is staged or read.
         let plan = try MemoryPlan.audit(options)
-        if options.dryRun {
-            let f = try FeatureInput(role: "f", argument: options.f, layout: options.regbn.layout)
-            let g = try FeatureInput(role: "g", argument: options.g, layout: options.regbn.layout)
-            let regbn = MemoryPlan.regbnItems(f: f, g: g, settings: options.regbn, available: plan.available)
-            let note = MemoryPlan.regbnRanksNote(f: f, g: g, settings: options.regbn, available: plan.available,
-                                                 besides: MemoryPlan.statisticsBytes(Array(plan.items.dropFirst(regbn.count))))
-            return (nil, plan.dryRunReport(notes: [note]))
-        }
+        if options.dryRun { return (nil, plan.dryRunReport) }
         try plan.requireFits()
         let run = ReportRun(command: "audit", arguments: arguments, settings: options.report)
         return try run { context in
@@ -70,7 +63,7 @@ struct AuditCommand {
                     records.append(BatchRecord(result, step: step, gFeatures: g.featureCount,
                                                precision: settings.precision))
                 },
-                onInference: { rows, f, _ in
+                onInference: { rows, f, _, _ in
                     if let f { regbnF.add(f, rows: rows) }
                 })
         }

@@ -13,7 +13,7 @@ struct DependenceCommand {
     func run() throws -> String {
         // Refuse what cannot fit before anything is staged or read.
         let plan = try MemoryPlan.dependence(options, readBatch: Self.readBatch)
-        if options.dryRun { return plan.dryRunReport() }
+        if options.dryRun { return plan.dryRunReport }
         try plan.requireFits()
         let run = ReportRun(command: "dependence", arguments: arguments, settings: options.report)
         return try run { context in try compute(&context) }.text

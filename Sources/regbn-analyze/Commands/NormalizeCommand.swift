@@ -27,10 +27,7 @@ struct NormalizeCommand {
         let run = try RegBNRun<T>(settings: options.regbn, f: f, g: g, evalF: evalF, evalG: evalG)
         let available = try AvailableMemory.current()
         let plan = MemoryPlan.normalize(f: f, g: g, settings: options.regbn, available: available)
-        if options.dryRun {
-            return try Console.out(plan.dryRunReport(notes: [
-                MemoryPlan.regbnRanksNote(f: f, g: g, settings: options.regbn, available: available)]))
-        }
+        if options.dryRun { return try Console.out(plan.dryRunReport) }
         try plan.requireFits()
         // Staged before the work: an existing --out is refused before anything is computed.
         let output = try StagedOutput(path: options.out, kind: .file, force: options.force)
@@ -73,10 +70,8 @@ struct NormalizeCommand {
                 try format.writeSamples("/train/f", startingAt: step.firstRow, values: f.storage, layout: layout)
                 try format.writeSamples("/train/g", startingAt: step.firstRow, values: result.g.storage, layout: layout)
             },
-            onInference: { rows, f, g in
-                if g.storage.contains(where: \.isNaN) || (f?.storage.contains(where: \.isNaN) ?? false) {
-                    inferencePassedThrough += 1
-                }
+            onInference: { rows, f, g, returnedInputs in
+                if returnedInputs { inferencePassedThrough += 1 }
                 guard let f else { return }
                 try format.writeSamples("/f", startingAt: rows.lowerBound, values: f.storage, layout: layout)
                 try format.writeSamples("/g", startingAt: rows.lowerBound, values: g.storage, layout: layout)

@@ -15,7 +15,8 @@ extension MemoryPlan {
     static func normalize(f: FeatureInput, g: FeatureInput, settings: RegBNSettings,
                           available: AvailableMemory) -> MemoryPlan {
         MemoryPlan(command: "normalize", items: regbnItems(f: f, g: g, settings: settings, available: available),
-                   available: available)
+                   available: available,
+                   notes: [regbnRanksNote(f: f, g: g, settings: settings, available: available)])
     }
 
     /// `audit`: RegBN, then the dependence statistics of the raw and the
@@ -33,11 +34,13 @@ extension MemoryPlan {
         let gSpectra = Item("spectra of the raw g batches", extents: [f.sampleCount / b, min(b, g.featureCount)],
                             of: .float64)
         let available = try AvailableMemory.current()
-        let statistics = dependence + [gSpectra]
+        let statistics = dependence + [gSpectra], statisticsBytes = statisticsBytes(statistics)
         return MemoryPlan(command: "audit",
                           items: regbnItems(f: f, g: g, settings: options.regbn, available: available,
-                                            besides: statisticsBytes(statistics)) + statistics,
-                          available: available)
+                                            besides: statisticsBytes) + statistics,
+                          available: available,
+                          notes: [regbnRanksNote(f: f, g: g, settings: options.regbn, available: available,
+                                                 besides: statisticsBytes)])
     }
 
     /// `dependence`: the statistics of x against y, read `readBatch` rows at a time.

@@ -49,6 +49,8 @@ struct MemoryPlan: Sendable, Equatable {
     let command: String
     let items: [Item]
     let available: AvailableMemory
+    /// What `--dry-run` adds below the items (for RegBN: the rank counts that fit).
+    var notes: [String] = []
 
     /// Σ bytes; nil when an item or the sum exceeds 64 bits.
     var total: Int? {
@@ -96,8 +98,8 @@ struct MemoryPlan: Sendable, Equatable {
     }
 
     /// What `--dry-run` prints: the items (of each rank, under MPI), the total
-    /// against what is available, whether the run would go ahead, and `notes`.
-    func dryRunReport(notes: [String] = []) -> String {
+    /// against what is available, whether the run would go ahead, and the notes.
+    var dryRunReport: String {
         let ranks = Ranks.count
         var text = "\(command) would hold at its peak" + (ranks > 1 ? ", on each of \(ranks) ranks" : "") + ":\n"
         text += description + "\n"

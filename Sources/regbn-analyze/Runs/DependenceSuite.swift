@@ -32,7 +32,9 @@ struct DependenceSuite {
             subsampleMethod: settings.subsample.method(seed: settings.subsampleSeed),
             permutation: permutation, bootstrap: bootstrap)
         do {
-            let ranks = Self.ranks
+            // Every rank of the job takes its share of every operand's columns: the Gram matrices are added
+            // up across ranks, permutations and resamples split by index (a share may be empty).
+            let ranks = Ranks.communicator
             return try measures(Self.block(x.operand, ranks), Self.block(y.operand, ranks),
                                 channelsX: x.channels.map { Self.block($0, ranks) },
                                 channelsY: y.channels.map { Self.block($0, ranks) },
@@ -41,12 +43,6 @@ struct DependenceSuite {
             throw StageDiagnosticsError(stage: stage.rawValue, xName: x.name, yName: y.name, underlying: error)
         }
     }
-
-    /// The ranks a measurement is spread over: every rank of the job, each
-    /// with its share of every operand's columns (the Gram matrices are added
-    /// up across ranks, permutations and resamples split by index; a rank's
-    /// share may be empty when an operand has fewer columns than there are ranks).
-    private static var ranks: any Communicator { Ranks.communicator }
 
     /// This rank's block of an operand's columns (labels stay whole).
     private static func block(_ operand: Operand, _ ranks: any Communicator) -> Operand {

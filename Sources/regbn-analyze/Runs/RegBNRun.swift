@@ -61,7 +61,8 @@ struct RegBNRun<T: FeatureScalar & LinalgScalar> {
 
     /// Trains, calling `onStep(step, result, f)` after every step, then runs
     /// inference over the evaluation samples in batches of `batchSize` (the
-    /// last may be partial), calling `onInference(rows, f, g)`. Returns the
+    /// last may be partial), calling `onInference(rows, f, g, returnedInputs)`
+    /// (`returnedInputs`: the batch held NaN and came back unchanged). Returns the
     /// trained driver (running W and statistics).
     ///
     /// Over several ranks (`Ranks`), each rank reads and normalises its own
@@ -72,7 +73,8 @@ struct RegBNRun<T: FeatureScalar & LinalgScalar> {
     /// callbacks, in the same order.
     func run(progress: Progress, gatherTrainingOutputs: Bool = false, outputsOnEveryRank: Bool = false,
              onStep: (_ step: TrainingStep, _ result: TrainingStepResult<T>, _ f: Matrix<T>?) throws -> Void,
-             onInference: (_ rows: Range<Int>, _ f: Matrix<T>?, _ g: Matrix<T>) throws -> Void) throws -> RegBNDriver<T> {
+             onInference: (_ rows: Range<Int>, _ f: Matrix<T>?, _ g: Matrix<T>, _ returnedInputs: Bool) throws -> Void)
+        throws -> RegBNDriver<T> {
         var driver = try RegBNDriver<T>(configuration: configuration, epochs: schedule.epochs,
                                         stepsPerEpoch: schedule.stepsPerEpoch, firstEpoch: schedule.firstEpoch,
                                         lambdaSchedule: try lambdaSchedule(), communicator: Ranks.communicator)
@@ -112,7 +114,7 @@ struct RegBNRun<T: FeatureScalar & LinalgScalar> {
             }
             let result = try driver.inference(f: fBatch, g: gBatch)
             try onInference(rows, try Self.wholeF(result.f, with: driver.module.columnGatherer,
-                                                  everywhere: outputsOnEveryRank), result.g)
+                                                  everywhere: outputsOnEveryRank), result.g, result.returnedInputs)
             start = rows.upperBound
             progress.update("inference", done: start, total: total)
         }
