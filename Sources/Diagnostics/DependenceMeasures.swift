@@ -13,14 +13,10 @@ import Linalg
 /// dCor²ᵤ need 4, the gamma test 6) is returned unavailable with the reason and a
 /// warning; the others are still computed. Only when no measure can be computed
 /// at all does the call throw.
-public struct DependenceMeasures: Sendable {
+public struct DependenceMeasures: SampledMeasure, Sendable {
     public var bandwidthX: Bandwidth
     public var bandwidthY: Bandwidth
-    public var maxSamples: Int
-    public var subsampleMethod: SubsampleMethod
-    public var permutation: PermutationSettings?
-    public var bootstrap: BootstrapSettings?
-    public var threads: Int
+    public var sampling: SampleSettings
 
     public init(bandwidthX: Bandwidth = .medianHeuristic, bandwidthY: Bandwidth = .medianHeuristic,
                 maxSamples: Int = 5000, subsampleMethod: SubsampleMethod = .default,
@@ -28,11 +24,8 @@ public struct DependenceMeasures: Sendable {
                 threads: Int = defaultThreadCount) {
         self.bandwidthX = bandwidthX
         self.bandwidthY = bandwidthY
-        self.maxSamples = maxSamples
-        self.subsampleMethod = subsampleMethod
-        self.permutation = permutation
-        self.bootstrap = bootstrap
-        self.threads = threads
+        sampling = SampleSettings(maxSamples: maxSamples, subsampleMethod: subsampleMethod, permutation: permutation,
+                                  bootstrap: bootstrap, threads: threads)
     }
 
     /// - Parameters:
@@ -47,22 +40,19 @@ public struct DependenceMeasures: Sendable {
     public func callAsFunction(_ x: Operand, _ y: Operand, channelsX: Operand? = nil, channelsY: Operand? = nil,
                                strata: CategoricalLabels? = nil, workspace: KernelWorkspace = KernelWorkspace(),
                                communicator: any Communicator = SingleProcess()) throws -> DependenceReport {
-        let subsample = try InputValidation.kernelSubsample(
-            x, y, strata: strata, statistic: "the dependence measures", name: "the dependence measures",
-            minimumSamples: 1, maxSamples: maxSamples, method: subsampleMethod, threads: threads,
-            permutation: permutation, bootstrap: bootstrap, layout: try BlockLayout.of(x, y, communicator: communicator))
+        let subsample = try sampling.subsample(x, y, strata: strata, statistic: "the dependence measures",
+                                               minimumSamples: 1,
+                                               layout: try BlockLayout.of(x, y, communicator: communicator))
         let xs = subsample.apply(x), ys = subsample.apply(y), ss = strata.map(subsample.apply)
         let n = subsample.used
         // The rows are the subsample already: the families must not thin them again.
         let hsic = try available {
-            try GaussianHSIC(bandwidthX: bandwidthX, bandwidthY: bandwidthY, maxSamples: n,
-                             subsampleMethod: subsampleMethod, permutation: permutation, bootstrap: bootstrap,
-                             threads: threads)(xs, ys, strata: ss, workspace: workspace, communicator: communicator)
+            try GaussianHSIC(bandwidthX: bandwidthX, bandwidthY: bandwidthY, sampling: sampling.limited(to: n))(
+                xs, ys, strata: ss, workspace: workspace, communicator: communicator)
         }
         let dcor = try available {
-            try DistanceCorrelation(maxSamples: n, subsampleMethod: subsampleMethod, permutation: permutation,
-                                    bootstrap: bootstrap, threads: threads)(xs, ys, strata: ss, workspace: workspace,
-                                                                            communicator: communicator)
+            try DistanceCorrelation(sampling: sampling.limited(to: n))(xs, ys, strata: ss, workspace: workspace,
+                                                                      communicator: communicator)
         }
         let linear = try available {
             try LinearCKA(bootstrap: bootstrap, threads: threads)(xs, ys, strata: ss, workspace: workspace,

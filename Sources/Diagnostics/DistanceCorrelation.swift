@@ -18,21 +18,18 @@ import Linalg
 /// exceedances (`PermutationResult`).
 /// - Complexity: n²(p + q) flops, 2n² doubles in the workspace, R·n² more for a
 ///   permutation test, 10·n²·R flops for a bootstrap.
-public struct DistanceCorrelation: Sendable {
-    public var maxSamples: Int
-    public var subsampleMethod: SubsampleMethod
-    public var permutation: PermutationSettings?
-    public var bootstrap: BootstrapSettings?
-    public var threads: Int
+public struct DistanceCorrelation: SampledMeasure, Sendable {
+    public var sampling: SampleSettings
+
+    public init(sampling: SampleSettings) {
+        self.sampling = sampling
+    }
 
     public init(maxSamples: Int = 5000, subsampleMethod: SubsampleMethod = .default,
                 permutation: PermutationSettings? = nil, bootstrap: BootstrapSettings? = nil,
                 threads: Int = defaultThreadCount) {
-        self.maxSamples = maxSamples
-        self.subsampleMethod = subsampleMethod
-        self.permutation = permutation
-        self.bootstrap = bootstrap
-        self.threads = threads
+        self.init(sampling: SampleSettings(maxSamples: maxSamples, subsampleMethod: subsampleMethod,
+                                           permutation: permutation, bootstrap: bootstrap, threads: threads))
     }
 
     /// The V-statistic needs one pair; the bias-corrected one needs 4 samples.
@@ -55,10 +52,8 @@ public struct DistanceCorrelation: Sendable {
                                workspace: KernelWorkspace = KernelWorkspace(),
                                communicator: any Communicator = SingleProcess()) throws -> DistanceCorrelationResult {
         let layout = try BlockLayout.of(x, y, communicator: communicator)
-        let subsample = try InputValidation.kernelSubsample(
-            x, y, strata: strata, statistic: "distance correlation", name: "distance correlation",
-            minimumSamples: Self.minimumSamples, maxSamples: maxSamples, method: subsampleMethod, threads: threads,
-            permutation: permutation, bootstrap: bootstrap, layout: layout)
+        let subsample = try sampling.subsample(x, y, strata: strata, statistic: "distance correlation",
+                                               minimumSamples: Self.minimumSamples, layout: layout)
         let xs = try PreparedOperand(subsample.apply(x), layout: layout).centredFeatures
         let ys = try PreparedOperand(subsample.apply(y), layout: layout).centredFeatures
         let a = try buildSymmetricKernel(xs, kind: .distance, into: &workspace.first, threads: threads)

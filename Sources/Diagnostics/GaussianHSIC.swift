@@ -26,30 +26,26 @@ import Linalg
 /// - Complexity: n²(p + q) flops (two `syrk`), O(n²) further work, 2n² doubles of
 ///   memory in the workspace; a permutation test adds R·n² multiply-adds, a
 ///   bootstrap 10·n²·R flops (GEMM).
-public struct GaussianHSIC: Sendable {
+public struct GaussianHSIC: SampledMeasure, Sendable {
     public var bandwidthX: Bandwidth
     public var bandwidthY: Bandwidth
-    /// Exact kernels use at most this many samples.
-    public var maxSamples: Int
-    /// How the `maxSamples` subsample and the median heuristic's rows are chosen.
-    public var subsampleMethod: SubsampleMethod
-    /// A permutation test on top of the gamma test, or none.
-    public var permutation: PermutationSettings?
-    /// Bootstrap intervals for every measure, or none.
-    public var bootstrap: BootstrapSettings?
-    public var threads: Int
+    /// The samples, the permutation test on top of the gamma test, the bootstrap, the threads.
+    public var sampling: SampleSettings
+
+    public init(bandwidthX: Bandwidth = .medianHeuristic, bandwidthY: Bandwidth = .medianHeuristic,
+                sampling: SampleSettings) {
+        self.bandwidthX = bandwidthX
+        self.bandwidthY = bandwidthY
+        self.sampling = sampling
+    }
 
     public init(bandwidthX: Bandwidth = .medianHeuristic, bandwidthY: Bandwidth = .medianHeuristic,
                 maxSamples: Int = 5000, subsampleMethod: SubsampleMethod = .default,
                 permutation: PermutationSettings? = nil, bootstrap: BootstrapSettings? = nil,
                 threads: Int = defaultThreadCount) {
-        self.bandwidthX = bandwidthX
-        self.bandwidthY = bandwidthY
-        self.maxSamples = maxSamples
-        self.subsampleMethod = subsampleMethod
-        self.permutation = permutation
-        self.bootstrap = bootstrap
-        self.threads = threads
+        self.init(bandwidthX: bandwidthX, bandwidthY: bandwidthY,
+                  sampling: SampleSettings(maxSamples: maxSamples, subsampleMethod: subsampleMethod,
+                                           permutation: permutation, bootstrap: bootstrap, threads: threads))
     }
 
     /// Below 2 samples there is no pair, and no HSIC estimate at all.
@@ -78,10 +74,8 @@ public struct GaussianHSIC: Sendable {
                                workspace: KernelWorkspace = KernelWorkspace(),
                                communicator: any Communicator = SingleProcess()) throws -> GaussianHSICResult {
         let layout = try BlockLayout.of(x, y, communicator: communicator)
-        let subsample = try InputValidation.kernelSubsample(
-            x, y, strata: strata, statistic: "Gaussian HSIC", name: "Gaussian HSIC",
-            minimumSamples: Self.minimumSamples, maxSamples: maxSamples, method: subsampleMethod, threads: threads,
-            permutation: permutation, bootstrap: bootstrap, layout: layout)
+        let subsample = try sampling.subsample(x, y, strata: strata, statistic: "Gaussian HSIC",
+                                               minimumSamples: Self.minimumSamples, layout: layout)
         let xs = try PreparedOperand(subsample.apply(x), layout: layout)
         let ys = try PreparedOperand(subsample.apply(y), layout: layout)
         let builderX = KernelBuilder(bandwidth: bandwidthX, rowSelection: subsampleMethod, threads: threads)
