@@ -147,6 +147,8 @@ import TestSupport
         #expect(configuration?["g_categorical"] as? Bool == true)
         let inputs = try #require(manifest["inputs"] as? [[String: Any]])
         #expect(inputs.map { $0["shape"] as? [Int] } == [[120, 2, 2, 2], [120, 3]])
+        let channels = try CSVDocument(String(contentsOf: out.appendingPathComponent("channels.csv"), encoding: .utf8))
+        #expect(channels.column("name") == ["gray conv4", "class"])
     }
 
     /// normalize sees the same one-hot g: /g holds [N, classes], and the config says so.

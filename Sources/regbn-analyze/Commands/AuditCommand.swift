@@ -111,7 +111,8 @@ struct AuditCommand {
                                         strata: nil, clock: &context.clock))
         }
         let channels = try context.clock.time("channels") {
-            try [("f", f, pass.f), ("g", g, pass.g)].map { name, input, rows in
+            // --name-f/--name-g where given, as in summary.csv and the figures.
+            try [(options.names.x ?? "f", f, pass.f), (options.names.y ?? "g", g, pass.g)].map { name, input, rows in
                 ChannelsTable.Row(
                     name: name, dataset: input.argument.description,
                     result: try ChannelValidation(
