@@ -35,13 +35,19 @@ public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
     public private(set) var v: T = 0
 
     public init(rows: Int, columns: Int) {
-        self.init(w: Matrix(rows: rows, columns: columns), m: 0, v: 0)
+        self.init(rows: rows, globalColumns: 0..<columns, totalColumns: columns)
     }
 
-    /// Rank's columns `globalColumns` of a Q × `totalColumns` running W, zero.
+    /// Rank's columns `globalColumns` of a Q × `totalColumns` running W, zero. Each column
+    /// block is allocated by itself: a whole zero W cut into blocks would hold W twice at
+    /// the start (and glibc, told to keep freed memory, would keep the second copy).
     public init(rows: Int, globalColumns: Range<Int>, totalColumns: Int) {
-        self.init(w: Matrix(rows: rows, columns: globalColumns.count), m: 0, v: 0, globalColumns: globalColumns,
-                  totalColumns: totalColumns)
+        let columns = globalColumns.count
+        self.init(rows: rows, columns: columns, m: 0, v: 0, columnBlocks: Self.columnBlocks(rows: rows, columns: columns),
+                  tileRows: { ProjectionShard<T>.tileRows(rows: rows, columns: columns, width: $0.count) },
+                  globalColumns: globalColumns, totalColumns: totalColumns) { block in
+            Matrix(rows: rows, columns: block.count)
+        }
     }
 
     public init(w: Matrix<T>, m: T, v: T) {
@@ -61,18 +67,23 @@ public struct RunningProjection<T: LinalgScalar>: Sendable, Equatable {
     @_specialize(where T == Double)
     init(w: Matrix<T>, m: T, v: T, columnBlocks: [Range<Int>], tileRows: (Range<Int>) -> Int,
          globalColumns: Range<Int>? = nil, totalColumns: Int? = nil) {
-        precondition(columnBlocks.first?.lowerBound == 0 && columnBlocks.last?.upperBound == w.columns
+        self.init(rows: w.rows, columns: w.columns, m: m, v: v, columnBlocks: columnBlocks, tileRows: tileRows,
+                  globalColumns: globalColumns, totalColumns: totalColumns) { w.columns($0) }
+    }
+
+    /// The shards of a `rows × columns` W whose block `b` is `block(b)`.
+    private init(rows: Int, columns: Int, m: T, v: T, columnBlocks: [Range<Int>], tileRows: (Range<Int>) -> Int,
+                 globalColumns: Range<Int>?, totalColumns: Int?, block: (Range<Int>) -> Matrix<T>) {
+        precondition(columnBlocks.first?.lowerBound == 0 && columnBlocks.last?.upperBound == columns
                      && zip(columnBlocks, columnBlocks.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound },
-                     "column blocks \(columnBlocks) do not cover 0..<\(w.columns)")
-        rows = w.rows
-        columns = w.columns
-        self.globalColumns = globalColumns ?? 0..<w.columns
-        self.totalColumns = totalColumns ?? w.columns
+                     "column blocks \(columnBlocks) do not cover 0..<\(columns)")
+        self.rows = rows
+        self.columns = columns
+        self.globalColumns = globalColumns ?? 0..<columns
+        self.totalColumns = totalColumns ?? columns
         precondition(self.globalColumns.count == columns && self.globalColumns.upperBound <= self.totalColumns,
                      "a \(rows)×\(columns) W cannot hold columns \(self.globalColumns) of \(self.totalColumns)")
-        shards = columnBlocks.map { block in
-            ProjectionShard(w: w.columns(block), columns: block, tileRows: tileRows(block))
-        }
+        shards = columnBlocks.map { ProjectionShard(w: block($0), columns: $0, tileRows: tileRows($0)) }
         self.m = m
         self.v = v
     }
