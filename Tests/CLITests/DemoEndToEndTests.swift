@@ -31,7 +31,7 @@ import TestSupport
         for needle in ["HSIC (norm.)", "dCor", "  raw  ", "  RegBN  ", "  OLS  ", "  raw − RegBN  ", "  raw − OLS  ",
                        "within strata=notebooks-data/fashion_early_fusion.h5:/labels:", "strata share",
                        "Dependence between f (gray) and confounder (/labels)", "λ over 6 training steps",
-                       "Spectrum flags of the g batches:", "Channels of g:", "Report: ",
+                       "Spectrum flags of the g batches:", "Channels of colour:", "Report: ",
                        "python3 notebooks-data/plot_report.py demo-report --html → demo-report/report.html"] {
             #expect(run.stdout.contains(needle), "summary lacks '\(needle)':\n\(run.stdout)")
         }
